@@ -1,0 +1,48 @@
+"""Workspace settings (jdgen.yaml): organisation, logo, colours, standard clauses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Collector
+from .schema import schema_diagnostics
+from .yamlio import load_file
+
+
+@dataclass(frozen=True)
+class Settings:
+    organisation: str | None = None
+    logo: Path | None = None
+    primary: str = "#005EB8"
+    accent: str = "#003087"
+    clauses: dict[str, str] = field(default_factory=dict)
+    formats: tuple[str, ...] = ("html", "pdf")
+
+
+def load_config(path: Path, out: Collector) -> Settings:
+    """Read jdgen.yaml; problems go to `out`. A missing file gives the defaults."""
+    if not path.is_file():
+        return Settings()
+    doc, problems = load_file(path)
+    out.extend(problems)
+    if doc is None or problems:
+        return Settings()
+    if doc.data is None or not isinstance(doc.data, dict):
+        out.extend([doc.diag((), "jdgen.yaml must be a mapping of settings")])
+        return Settings()
+    found = schema_diagnostics(doc, "config")
+    out.extend(found)
+    if found:
+        return Settings()
+    data = doc.data
+    logo = None
+    if "logo" in data:
+        logo = (path.parent / data["logo"]).resolve()
+        if not logo.is_relative_to(path.parent.resolve()) or not logo.is_file():
+            out.extend([doc.diag(("logo",), f"logo '{data['logo']}' must be an image file inside the workspace")])
+            logo = None
+    colours = data.get("colours", {})
+    return Settings(data.get("organisation"), logo, colours.get("primary", Settings.primary),
+                    colours.get("accent", Settings.accent), dict(data.get("clauses", {})),
+                    tuple(data.get("formats", Settings().formats)))

@@ -1,0 +1,81 @@
+"""Diagnostics with a source position, and the exception that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in an input file, 1-based line and column (0 when unknown)."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+    message: str = ""
+    level: str = "error"
+    hint: str = ""
+
+    def format(self) -> str:
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{self.col or 1}"
+        text = f"{where}: {self.level}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user should see it: relative to the current folder when inside it."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+class JdgenError(click.ClickException):
+    """Invalid input: one or more diagnostics. Exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+    def show(self, file: object = None) -> None:  # noqa: ARG002 - click's signature
+        for d in self.diagnostics:
+            click.echo(d.format(), err=True)
+        count = sum(1 for d in self.diagnostics if d.level == "error")
+        if count > 1:
+            click.echo(f"{count} errors", err=True)
+
+
+@dataclass
+class Collector:
+    """Collects diagnostics across a run so every error is reported together."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, path: str, line: int, col: int, message: str, hint: str = "",
+            level: str = "error") -> None:
+        self.items.append(Diagnostic(path, line, col, message, level, hint))
+
+    def extend(self, diagnostics: list[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level == "warning"]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise JdgenError(self.errors)

@@ -1,0 +1,302 @@
+"""Discover, load and cross-check frameworks → Library.
+
+Bundled frameworks load first; a workspace's `frameworks/` and `clusters/` add to them. Every
+problem of every file is collected and reported together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Collector, Diagnostic, JdgenError
+from .model import (
+    Arrangement,
+    Cluster,
+    Entry,
+    Framework,
+    Item,
+    Level,
+    Library,
+    Link,
+    Profile,
+    Provenance,
+    Source,
+)
+from .schema import schema_diagnostics, suggest
+from .yamlio import Document, load_file
+
+
+def bundled_root() -> Path:
+    """Folder holding the bundled frameworks/, clusters/ and templates/ (wheel or source tree)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "_bundled"
+    return installed if installed.is_dir() else package.parent
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """YAML files under `folder`, sorted, recursively."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+@dataclass
+class _Header:
+    doc: Document
+    origin: str
+
+
+@dataclass
+class _ClusterFile:
+    doc: Document
+    origin: str
+
+
+@dataclass
+class LibrarySources:
+    """The files a library is built from."""
+
+    headers: list[tuple[Path, str]] = field(default_factory=list)
+    clusters: list[tuple[Path, str]] = field(default_factory=list)
+
+    def all_paths(self) -> list[Path]:
+        return [p for p, _ in self.headers] + [p for p, _ in self.clusters]
+
+
+def discover(workspace: Path | None, extra: Iterable[Path] = ()) -> LibrarySources:
+    """Bundled files, then the workspace's (unless it is the source tree itself), then extra files."""
+    sources = LibrarySources()
+    root = bundled_root()
+    sources.headers += [(p, "bundled") for p in yaml_files(root / "frameworks")]
+    sources.clusters += [(p, "bundled") for p in yaml_files(root / "clusters")]
+    if workspace is not None and workspace.resolve() != root.resolve():
+        sources.headers += [(p, "workspace") for p in yaml_files(workspace / "frameworks")]
+        sources.clusters += [(p, "workspace") for p in yaml_files(workspace / "clusters")]
+    known = {p.resolve() for p in sources.all_paths()}
+    for path in extra:
+        if path.resolve() in known:
+            continue
+        doc, _ = load_file(path)
+        data = doc.data if doc else None
+        if isinstance(data, dict) and "items" in data and "code" in data:
+            sources.clusters.append((path, "workspace"))
+        else:
+            sources.headers.append((path, "workspace"))
+    return sources
+
+
+def load_library(workspace: Path | None = None, extra: Iterable[Path] = ()) -> Library:
+    """Load and check every framework; raise JdgenError listing every problem."""
+    library, problems = check_library(discover(workspace, extra))
+    errors = [d for d in problems if d.level == "error"]
+    if errors:
+        raise JdgenError(errors)
+    return library
+
+
+def check_library(sources: LibrarySources) -> tuple[Library, list[Diagnostic]]:
+    """Parse, schema-check and cross-check the given files; never raises for bad input."""
+    out = Collector()
+    headers = [_Header(doc, origin) for doc, origin in _parse_all(sources.headers, "framework", out)]
+    clusters = [_ClusterFile(doc, origin) for doc, origin in _parse_all(sources.clusters, "cluster", out)]
+    chosen = _choose_headers(headers, out)
+    by_framework: dict[str, list[_ClusterFile]] = {}
+    for cf in clusters:
+        fw_id = cf.doc.data["framework"]
+        if fw_id not in chosen:
+            out.extend([cf.doc.diag(("framework",), f"unknown framework '{fw_id}'",
+                                    hint=suggest(fw_id, chosen) or f"known: {', '.join(sorted(chosen))}")])
+            continue
+        header = chosen[fw_id]
+        if header.origin == "workspace" and cf.origin == "bundled":
+            continue  # the workspace overrides this framework entirely
+        by_framework.setdefault(fw_id, []).append(cf)
+    frameworks = {fw_id: _build_framework(h, by_framework.get(fw_id, []), out)
+                  for fw_id, h in chosen.items()}
+    library = Library.build(frameworks)
+    _check_links(library, clusters, out)
+    return library, out.items
+
+
+def _parse_all(files: list[tuple[Path, str]], schema: str,
+               out: Collector) -> list[tuple[Document, str]]:
+    good = []
+    for path, origin in files:
+        doc, problems = load_file(path)
+        out.extend(problems)
+        if doc is None or problems:
+            continue
+        found = schema_diagnostics(doc, schema)
+        out.extend(found)
+        if not found:
+            good.append((doc, origin))
+    return good
+
+
+def _choose_headers(headers: list[_Header], out: Collector) -> dict[str, _Header]:
+    chosen: dict[str, _Header] = {}
+    for h in headers:
+        fw_id = h.doc.data["id"]
+        previous = chosen.get(fw_id)
+        if previous is None:
+            chosen[fw_id] = h
+        elif previous.origin == "bundled" and h.origin == "workspace" and h.doc.data.get("override"):
+            chosen[fw_id] = h
+        elif previous.origin == "bundled" and h.origin == "workspace":
+            out.extend([h.doc.diag(("id",), f"framework '{fw_id}' shadows the bundled framework of that id",
+                                   hint="add 'override: true' to replace it, or choose another id")])
+        else:
+            out.extend([h.doc.diag(("id",), f"framework '{fw_id}' is defined twice "
+                                            f"(also in {previous.doc.path})")])
+    return chosen
+
+
+def _source(doc: Document, path: tuple[str | int, ...] = ()) -> Source:
+    line, col = doc.at(path)
+    return Source(doc.path, line, col)
+
+
+def _arrangement(data: dict[str, Any]) -> Arrangement:
+    return Arrangement(
+        type=data["type"], every_weeks=data["every_weeks"], minutes=data.get("minutes"),
+        format=data["format"], title=data.get("title", ""), minimum=data.get("minimum", False),
+        full_time_basis=data.get("full_time_basis", False), max_group_size=data.get("max_group_size"),
+        group_size=data.get("group_size"), purpose=data.get("purpose", ""), rule=data.get("rule", ""),
+        provider=data.get("provider", ""))
+
+
+def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector) -> Framework:
+    data = header.doc.data
+    order = list(data.get("clusters", []))
+    clusters: dict[str, Cluster] = {}
+    seen_ids: dict[str, str] = {}
+    for cf in files:
+        cluster = _build_cluster(cf.doc, data["kind"], seen_ids, out)
+        if cluster is None:
+            continue
+        if cluster.code in clusters:
+            out.extend([cf.doc.diag(("code",), f"cluster '{cluster.code}' of framework '{data['id']}' "
+                                               f"is defined twice (also in {clusters[cluster.code].source.path})")])
+            continue
+        clusters[cluster.code] = cluster
+    for i, code in enumerate(order):
+        if code not in clusters:
+            out.extend([header.doc.diag(("clusters", i), f"cluster '{code}' is listed but no cluster file "
+                                                         "defines it", hint=suggest(code, list(clusters)))])
+    ranked = sorted(clusters.values(),
+                    key=lambda c: (order.index(c.code) if c.code in order else len(order)))
+    prov = data["provenance"]
+    return Framework(
+        id=data["id"], title=data["title"], kind=data["kind"], version=data["version"],
+        provenance=Provenance(prov["source"], prov["publisher"], prov.get("year"), prov["authored"],
+                              prov.get("notes", ""), prov.get("url", "")),
+        clusters=tuple(ranked),
+        entries=tuple(Entry(e["id"], e["title"], e.get("group"), e.get("description"), e.get("suite"),
+                            tuple(Level(lv["level"], lv.get("title")) for lv in e.get("levels", [])))
+                      for e in data.get("entries", [])),
+        profiles=tuple(Profile(p["id"], p["title"], p.get("description", ""),
+                               tuple(_arrangement(a) for a in p["arrangements"]))
+                       for p in data.get("profiles", [])),
+        all_staff=tuple(_arrangement(a) for a in data.get("all_staff", [])),
+        principles=tuple(data.get("principles", [])),
+        short_title=data.get("short_title"), description=data.get("description", ""),
+        origin=header.origin, source=_source(header.doc))
+
+
+_NUMBERED = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _build_cluster(doc: Document, kind: str, seen_ids: dict[str, str], out: Collector) -> Cluster | None:
+    data = doc.data
+    code = data["code"]
+    fw_id = data["framework"]
+    if kind == "reference":
+        out.extend([doc.diag(("framework",), f"framework '{fw_id}' is a reference framework; "
+                                             "it keeps its entries in its header, not in clusters")])
+        return None
+    items = []
+    for i, raw in enumerate(data["items"]):
+        path: tuple[str | int, ...] = ("items", i)
+        item_id = raw["id"]
+        expected = f"{code}{i + 1}"
+        if item_id != expected:
+            out.extend([doc.diag((*path, "id"), f"item id '{item_id}' is out of sequence: expected "
+                                                f"'{expected}'",
+                                 hint=f"items of cluster {code} are numbered {code}1, {code}2, … in order")])
+        if item_id in seen_ids:
+            out.extend([doc.diag((*path, "id"), f"duplicate item id '{item_id}' in framework '{fw_id}' "
+                                                f"(also in {seen_ids[item_id]})")])
+        seen_ids[item_id] = doc.path
+        subs = []
+        for j, sub in enumerate(raw.get("sub", [])):
+            want = f"{item_id}{chr(ord('a') + j)}"
+            if sub["id"] != want:
+                out.extend([doc.diag((*path, "sub", j, "id"), f"sub-item id '{sub['id']}' is out of "
+                                                              f"sequence: expected '{want}'")])
+            subs.append(Item(sub["id"], fw_id, code, sub.get("kind", raw["kind"]), sub["text"],
+                             parent=item_id, source=_source(doc, (*path, "sub", j))))
+        items.append(Item(item_id, fw_id, code, raw["kind"], " ".join(raw["text"].split()),
+                          outcome=raw.get("outcome"), links=_links(raw.get("links", {})),
+                          sub=tuple(subs), source=_source(doc, path)))
+    return Cluster(fw_id, code, data["title"], " ".join(data.get("description", "").split()),
+                   tuple(items), required=data.get("required", False), label=data.get("label"),
+                   hours=data.get("hours"), source=_source(doc))
+
+
+def _links(raw: dict[str, Any]) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for fw_id, targets in raw.items():
+        if isinstance(targets, dict):
+            links += [Link(fw_id, t, level) for t, level in targets.items()]
+        else:
+            links += [Link(fw_id, t) for t in targets]
+    return tuple(links)
+
+
+def _check_links(library: Library, files: list[_ClusterFile], out: Collector) -> None:
+    for cf in files:
+        fw_id = cf.doc.data["framework"]
+        if fw_id not in library.frameworks:
+            continue
+        for i, raw in enumerate(cf.doc.data["items"]):
+            for target_fw, targets in raw.get("links", {}).items():
+                path = ("items", i, "links", target_fw)
+                _check_link_group(library, cf.doc, path, target_fw, targets, out)
+
+
+def _check_link_group(library: Library, doc: Document, path: tuple[str | int, ...], target_fw: str,
+                      targets: Any, out: Collector) -> None:
+    fw = library.frameworks.get(target_fw)
+    if fw is None:
+        out.extend([doc.diag(path, f"links to unknown framework '{target_fw}'", key=True,
+                             hint=suggest(target_fw, library.frameworks))])
+        return
+    levelled = any(e.levels for e in fw.entries)
+    if levelled and not isinstance(targets, dict):
+        out.extend([doc.diag(path, f"links to {target_fw} need a level for each id",
+                             hint=f"write {{{targets[0]}: 2}}" if targets else "")])
+        return
+    ids = list(targets)
+    for target in ids:
+        where = (*path, target) if isinstance(targets, dict) else (*path, ids.index(target))
+        if fw.kind == "reference":
+            entry = library.entry(target_fw, target)
+            known = [e.id for e in fw.entries]
+        else:
+            entry = None
+            known = [it.id for it in fw.all_items()]
+        if (fw.kind == "reference" and entry is None) or (
+                fw.kind != "reference" and library.item(target_fw, target) is None):
+            out.extend([doc.diag(where, f"unknown {target_fw} id '{target}'", key=isinstance(targets, dict),
+                                 hint=suggest(target, known))])
+            continue
+        if isinstance(targets, dict) and entry is not None:
+            level = targets[target]
+            levels = [lv.level for lv in entry.levels]
+            if levels and level not in levels:
+                out.extend([doc.diag(where, f"{target_fw} {target} has no level {level} "
+                                            f"(levels: {', '.join(map(str, levels))})")])

@@ -1,0 +1,331 @@
+"""Load a post file and resolve it against the library into concrete duties, competences,
+KSF outline, supervision and person specification (pure functions after loading)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Collector, Diagnostic, JdgenError
+from .model import Item, Library, Link
+from .schema import schema_diagnostics, suggest
+from .supervision import SupervisionPlan, resolve_supervision
+from .yamlio import Document, load_file
+
+DEFAULT_DUTY_FRAMEWORK = "iapt-li"
+FULL_TIME_HOURS = 37.5
+KSF = "ksf"
+LOCAL_CLUSTER = "LOCAL"
+
+CATEGORIES = ("Qualifications", "Experience", "Knowledge", "Skills", "Personal qualities", "Other")
+DEFAULT_ASSESSMENT = {
+    "Qualifications": ("application",),
+    "Experience": ("application", "interview"),
+    "Knowledge": ("application", "interview"),
+    "Skills": ("interview",),
+    "Personal qualities": ("interview", "references"),
+    "Other": ("application",),
+}
+_CATEGORY_HINTS = (
+    ("Qualifications", r"\b(degree|qualification|qualified|certificate|diploma|registration|registered|"
+                       r"accredit|postgraduate|GCSE|NVQ|level \d)"),
+    ("Experience", r"\bexperience"),
+    ("Knowledge", r"\b(knowledge|understanding|awareness) of\b"),
+    ("Skills", r"\b(ability|able|skills?|competent|proficien)"),
+    ("Other", r"\b(driv|travel|licen[cs]e|DBS|hours|evening|weekend)"),
+)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A duty of the post, traceable to its framework item (or local, with an L id)."""
+
+    id: str
+    label: str
+    cluster: str
+    cluster_title: str
+    text: str
+    kind: str = "duty"
+    framework: str | None = None
+    sub: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class Competence:
+    """A competence the post requires, qualified by framework ('ips:ENG1')."""
+
+    id: str
+    framework: str
+    item: str
+    domain: str
+    domain_title: str
+    kind: str
+    text: str
+    sub: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutlineRow:
+    """One KSF dimension of the post outline."""
+
+    dimension: str
+    title: str
+    core: bool
+    level: int
+    level_title: str | None
+    because: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    text: str
+    category: str
+    essential: bool
+    assessed_by: tuple[str, ...]
+    derived_from: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedPost:
+    """Everything a document needs about one post; built from a post file and the library."""
+
+    name: str
+    path: str
+    terms: dict[str, Any]
+    summary: str
+    duty_framework: str | None
+    duties: tuple[Duty, ...]
+    competences: tuple[Competence, ...]
+    ksf_outline: tuple[OutlineRow, ...]
+    supervision: SupervisionPlan
+    person_spec: tuple[Criterion, ...]
+    required_level: int
+    clauses: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[Diagnostic, ...] = ()
+
+    def framework_ids(self) -> set[str]:
+        """Resolved framework item ids (duties and competences), for comparison."""
+        return {d.id for d in self.duties if d.framework} | {c.id for c in self.competences}
+
+
+def load_post(path: Path) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse and schema-check a post file."""
+    doc, problems = load_file(path)
+    if doc is None or problems:
+        return None, problems
+    if not isinstance(doc.data, dict):
+        return None, [doc.diag((), "a post file must be a mapping of keys (title:, grade:, …)")]
+    found = schema_diagnostics(doc, "post")
+    return (None, found) if found else (doc, [])
+
+
+def resolve_file(path: Path, library: Library) -> ResolvedPost:
+    """Load and resolve one post; raise JdgenError with every problem of the file."""
+    doc, problems = load_post(path)
+    if doc is None:
+        raise JdgenError(problems)
+    out = Collector()
+    post = resolve(doc, library, out, name=path.stem)
+    out.raise_if_errors()
+    return post
+
+
+def resolve(doc: Document, library: Library, out: Collector, name: str) -> ResolvedPost:
+    """Resolve a schema-valid post document. Problems go to `out` (errors and warnings)."""
+    data = doc.data
+    duty_fw, duties = _resolve_duties(doc, library, out)
+    competences = _resolve_competences(doc, library, out)
+    hours = float(data["hours_per_week"])
+    supervision = resolve_supervision(doc, library, out, hours / FULL_TIME_HOURS)
+    manages = bool(data.get("manages_people") or data.get("provides_supervision"))
+    outline = ksf_outline(library, [d.links for d in duties] + [c.links for c in competences],
+                          [d.id for d in duties] + [c.id for c in competences], manages)
+    spec = person_spec(data.get("person_spec", {}), duties, competences)
+    return ResolvedPost(
+        name=name, path=doc.path, terms=_terms(data), summary=data["summary"].strip(),
+        duty_framework=duty_fw, duties=tuple(duties), competences=tuple(competences),
+        ksf_outline=outline, supervision=supervision, person_spec=spec,
+        required_level=int(data.get("required_level", 2)), clauses=dict(data.get("clauses", {})),
+        warnings=tuple(out.warnings))
+
+
+def _terms(data: dict[str, Any]) -> dict[str, Any]:
+    keys = ("title", "organisation", "department", "grade", "salary", "hours_per_week", "contract",
+            "base", "address", "responsible_to", "accountable_to", "reference", "date_posted", "closing_date")
+    terms = {k: data[k] for k in keys if k in data}
+    hours = float(data["hours_per_week"])
+    default_type = "FULL_TIME" if hours >= FULL_TIME_HOURS else "PART_TIME"
+    terms["employment_type"] = data.get("employment_type", default_type)
+    terms["hours_text"] = f"{hours:g} hours a week" + (" (full time)" if hours >= FULL_TIME_HOURS else "")
+    return terms
+
+
+def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[str | None, list[Duty]]:
+    spec = doc.data.get("duties", {})
+    local = [Duty(f"L{i + 1}", f"L{i + 1}", LOCAL_CLUSTER, "Local duties", " ".join(text.split()))
+             for i, text in enumerate(spec.get("local", []))]
+    uses_framework = any(k in spec for k in ("framework", "clusters", "add", "remove"))
+    if not uses_framework:
+        return None, local
+    fw_id = spec.get("framework", DEFAULT_DUTY_FRAMEWORK)
+    fw = library.frameworks.get(fw_id)
+    if fw is None or fw.kind == "reference":
+        what = "unknown framework" if fw is None else "a reference framework cannot supply duties:"
+        out.extend([doc.diag(("duties", "framework"), f"{what} '{fw_id}'",
+                             hint=suggest(fw_id, [f.id for f in library.frameworks.values()
+                                                  if f.kind != "reference"]))])
+        return None, local
+    codes = {c.code for c in fw.clusters}
+    chosen = {c.code for c in fw.clusters if c.required}
+    for i, raw in enumerate(spec.get("clusters", [])):
+        code = library.canonical_id(fw_id, raw)
+        if code not in codes:
+            labels = [c.shown_code for c in fw.clusters]
+            out.extend([doc.diag(("duties", "clusters", i), f"unknown cluster '{raw}' in {fw_id}",
+                                 hint=suggest(raw, labels) or f"clusters: {', '.join(labels)}")])
+        chosen.add(code)
+    included = {item.id for c in fw.clusters if c.code in chosen for item in c.items}
+    all_ids = [item.id for item in fw.all_items()]
+    for i, raw in enumerate(spec.get("add", [])):
+        item_id = library.canonical_id(fw_id, raw)
+        item = library.item(fw_id, item_id)
+        if item is None or item.parent:
+            out.extend([doc.diag(("duties", "add", i), f"unknown item '{raw}' in {fw_id}",
+                                 hint=suggest(item_id, all_ids))])
+        elif item_id in included:
+            out.extend([doc.diag(("duties", "add", i), f"'{raw}' is already included through cluster "
+                                                       f"{item.cluster}", level="warning")])
+        included.add(item_id)
+    for i, raw in enumerate(spec.get("remove", [])):
+        item_id = library.canonical_id(fw_id, raw)
+        item = library.item(fw_id, item_id)
+        cluster = library.cluster(fw_id, item.cluster) if item else None
+        if item is None or item.parent:
+            out.extend([doc.diag(("duties", "remove", i), f"unknown item '{raw}' in {fw_id}",
+                                 hint=suggest(item_id, all_ids))])
+        elif cluster is not None and cluster.required:
+            out.extend([doc.diag(("duties", "remove", i), f"cannot remove '{raw}': {cluster.title} duties "
+                                                          "are required of every post",
+                                 hint="remove the line, or add a local duty that explains local practice")])
+        elif item_id not in included:
+            out.extend([doc.diag(("duties", "remove", i), f"'{raw}' is not among the post's duties, so "
+                                                          "removing it has no effect", level="warning")])
+        else:
+            included.discard(item_id)
+    duties = []
+    for cluster in fw.clusters:
+        for item in cluster.items:
+            if item.id in included:
+                duties.append(_duty(item, library, cluster.title))
+    return fw_id, duties + local
+
+
+def _duty(item: Item, library: Library, cluster_title: str) -> Duty:
+    from .listing import display_id
+
+    return Duty(item.id, display_id(item, library), item.cluster, cluster_title, item.text, item.kind,
+                item.framework, tuple(s.text for s in item.sub), item.links)
+
+
+def _resolve_competences(doc: Document, library: Library, out: Collector) -> list[Competence]:
+    picked: dict[tuple[str, str], Item] = {}
+    for i, ref in enumerate(doc.data.get("competences", [])):
+        fw_id, _, raw = ref.partition(":")
+        fw = library.frameworks.get(fw_id)
+        if fw is None or fw.kind == "reference":
+            out.extend([doc.diag(("competences", i), f"unknown competence framework '{fw_id}'",
+                                 hint=suggest(fw_id, [f.id for f in library.frameworks.values()
+                                                      if f.kind == "competences"]))])
+            continue
+        code = library.canonical_id(fw_id, raw.strip())
+        cluster = library.cluster(fw_id, code)
+        item = library.item(fw_id, code)
+        if cluster is not None:
+            items = list(cluster.items)
+        elif item is not None and item.parent is None:
+            items = [item]
+        else:
+            choices = [c.code for c in fw.clusters] + [it.id for it in fw.all_items()]
+            out.extend([doc.diag(("competences", i), f"unknown domain or competence '{raw}' in {fw_id}",
+                                 hint=suggest(code, choices))])
+            continue
+        for it in items:
+            if (fw_id, it.id) in picked:
+                out.extend([doc.diag(("competences", i), f"{fw_id}:{it.id} is already included",
+                                     level="warning")])
+            picked[(fw_id, it.id)] = it
+    order = {(fw.id, it.id): n for n, (fw, it) in enumerate(
+        (fw, it) for fw in library.frameworks.values() for it in fw.all_items())}
+    result = []
+    for key in sorted(picked, key=lambda k: order[k]):
+        it = picked[key]
+        cluster = library.cluster(it.framework, it.cluster)
+        result.append(Competence(f"{it.framework}:{it.id}", it.framework, it.id, it.cluster,
+                                 cluster.title if cluster else it.cluster, it.kind, it.text,
+                                 tuple(s.text for s in it.sub), it.links))
+    return result
+
+
+def ksf_outline(library: Library, link_sets: list[tuple[Link, ...]], owners: list[str],
+                manages_people: bool) -> tuple[OutlineRow, ...]:
+    """Six core dimensions plus the specific ones the items need, each at the highest level asked."""
+    ksf = library.frameworks.get(KSF)
+    if ksf is None:
+        return ()
+    levels: dict[str, int] = {}
+    because: dict[str, list[str]] = {}
+    for links, owner in zip(link_sets, owners, strict=True):
+        for link in links:
+            if link.framework == KSF and link.level is not None:
+                levels[link.target] = max(levels.get(link.target, 0), link.level)
+                because.setdefault(link.target, []).append(owner)
+    rows = []
+    for entry in ksf.entries:
+        core = entry.group == "core"
+        note = ""
+        level = levels.get(entry.id, 0)
+        if not level and core:
+            level, note = 1, "No duty of this post links to this core dimension; level 1 assumed."
+        if not level and entry.id == "G6" and manages_people:
+            level, note = 2, "The post manages or supervises people; level 2 assumed."
+        if level:
+            rows.append(OutlineRow(entry.id, entry.title, core, level, entry.level_title(level),
+                                   tuple(dict.fromkeys(because.get(entry.id, []))), note))
+    return tuple(rows)
+
+
+def _category(text: str) -> str:
+    for category, pattern in _CATEGORY_HINTS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return category
+    return "Personal qualities"
+
+
+def person_spec(raw: dict[str, Any], duties: list[Duty],
+                competences: list[Competence]) -> tuple[Criterion, ...]:
+    """Criteria from the post, plus knowledge criteria derived from the post's knowledge items."""
+    criteria: list[Criterion] = []
+    for essential, key in ((True, "essential"), (False, "desirable")):
+        for entry in raw.get(key, []):
+            if isinstance(entry, str):
+                entry = {"text": entry}
+            text = " ".join(entry["text"].split())
+            category = entry.get("category") or _category(text)
+            assessed = entry.get("assessed_by") or DEFAULT_ASSESSMENT[category]
+            assessed = (assessed,) if isinstance(assessed, str) else tuple(assessed)
+            criteria.append(Criterion(text, category, essential, assessed))
+    if raw.get("derive_knowledge", True):
+        texts = {c.text.casefold() for c in criteria}
+        sources = [(d.id, d.text) for d in duties if d.kind == "knowledge"]
+        sources += [(c.id, c.text) for c in competences if c.kind == "knowledge"]
+        for ident, text in sources:
+            if text.casefold() not in texts:
+                criteria.append(Criterion(text.rstrip(":").removesuffix(", by").rstrip(","), "Knowledge",
+                                          True, ("interview",), derived_from=ident))
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return tuple(sorted(criteria, key=lambda c: (order[c.category], not c.essential)))

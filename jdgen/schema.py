@@ -1,0 +1,132 @@
+"""JSON Schema validation of loaded documents, with messages written for people."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .errors import Diagnostic
+from .yamlio import Document, JsonPath
+
+
+@cache
+def _registry() -> Any:
+    from referencing import Registry, Resource
+
+    resources_ = []
+    for name in ("framework", "cluster", "post", "config"):
+        schema = load_schema(name)
+        resources_.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources_)
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The bundled JSON Schema `name` (framework, cluster, post, config)."""
+    text = resources.files("jdgen.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name), registry=_registry())
+
+
+def suggest(name: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
+    """A 'did you mean …?' hint, or ''."""
+    options = list(choices)
+    folded = {c.casefold(): c for c in options}
+    if name.casefold() in folded:
+        return f"did you mean '{folded[name.casefold()]}'?"
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def field_name(path: JsonPath) -> str:
+    """`duties.clusters[2]` for ('duties', 'clusters', 2)."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the file"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+_TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+          "array": "a list", "object": "a mapping", "null": "null"}
+
+
+def _reword(error: Any, doc: Document) -> Diagnostic:
+    path: JsonPath = tuple(error.absolute_path)
+    name = field_name(path)
+    kind = error.validator
+    inst = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "required":
+        missing = [k for k in error.validator_value if isinstance(inst, dict) and k not in inst]
+        where = "" if not path else f" in {name}"
+        return doc.diag(path, f"missing required key '{missing[0] if missing else '?'}'{where}")
+    if kind == "additionalProperties" and isinstance(inst, dict):
+        allowed = list(schema.get("properties", {}))
+        extra = [k for k in inst if k not in allowed]
+        key = extra[0] if extra else "?"
+        return doc.diag((*path, key), f"unknown key '{key}'" + (f" in {name}" if path else ""),
+                        key=True, hint=suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}")
+    if kind in ("oneOf", "anyOf"):
+        message = schema.get("x-message")
+        if message:
+            return doc.diag(path, f"{name} must be {message}; got {_describe(inst)}")
+        from jsonschema.exceptions import best_match
+
+        return _reword(best_match(error.context), doc)
+    if kind == "type":
+        expected = error.validator_value
+        names = [_TYPES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        return doc.diag(path, f"{name} must be {' or '.join(names)}, not {_describe(inst)}")
+    if kind == "enum":
+        allowed = [str(v) for v in error.validator_value]
+        return doc.diag(path, f"{name} must be one of: {', '.join(allowed)}; got {_describe(inst)}",
+                        hint=suggest(str(inst), allowed))
+    if kind == "pattern":
+        form = schema.get("x-message", f"text matching {error.validator_value}")
+        return doc.diag(path, f"{name} must be {form}; got {_describe(inst)}")
+    if kind in ("minimum", "exclusiveMinimum"):
+        word = "at least" if kind == "minimum" else "more than"
+        return doc.diag(path, f"{name} must be {word} {error.validator_value}; got {inst}")
+    if kind in ("maximum", "exclusiveMaximum"):
+        word = "at most" if kind == "maximum" else "less than"
+        return doc.diag(path, f"{name} must be {word} {error.validator_value}; got {inst}")
+    if kind in ("minItems", "minProperties"):
+        return doc.diag(path, f"{name} must not be empty")
+    if kind == "minLength":
+        return doc.diag(path, f"{name} is too short (at least {error.validator_value} characters)")
+    if kind == "uniqueItems":
+        seen: set[str] = set()
+        for i, v in enumerate(inst):
+            if json.dumps(v, sort_keys=True) in seen:
+                return doc.diag((*path, i), f"{name} lists {_describe(v)} twice")
+            seen.add(json.dumps(v, sort_keys=True))
+    return doc.diag(path, f"{name}: {error.message}")
+
+
+def schema_diagnostics(doc: Document, schema_name: str) -> list[Diagnostic]:
+    """Every JSON Schema problem of `doc`, reworded and positioned."""
+    found = {(_reword(e, doc)) for e in _validator(schema_name).iter_errors(doc.data)}
+    return sorted(found)

@@ -1,0 +1,195 @@
+"""Strict YAML loading: safe tags only, no duplicate or merge keys, bounded aliases, positions kept.
+
+PyYAML's composer gives a node graph with 0-based marks; we turn it into plain Python data and
+remember the 1-based position of every key and value by its path, so later checks can point at
+the exact line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic, JdgenError, display_path
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+JsonPath = tuple[str | int, ...]
+Position = tuple[int, int]
+
+#: How many nodes aliases may add in one file before we call it an alias bomb.
+MAX_ALIAS_EXPANSION = 10_000
+#: Largest input file we read at all (bytes).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data and where each value and key came from."""
+
+    path: str
+    data: Any
+    values: dict[JsonPath, Position] = field(default_factory=dict)
+    keys: dict[JsonPath, Position] = field(default_factory=dict)
+
+    def at(self, path: JsonPath, *, key: bool = False) -> Position:
+        """Position of the value (or key) at `path`, or of its nearest known ancestor."""
+        if key and path in self.keys:
+            return self.keys[path]
+        p = tuple(path)
+        while p:
+            if p in self.values:
+                return self.values[p]
+            p = p[:-1]
+        return self.values.get((), (1, 1))
+
+    def diag(self, path: JsonPath, message: str, *, key: bool = False, hint: str = "",
+             level: str = "error") -> Diagnostic:
+        line, col = self.at(path, key=key)
+        return Diagnostic(self.path, line, col, message, level, hint)
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Diagnostic] = []
+        self.seen: set[int] = set()
+        self.expanded = 0
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def _pos(self, node: yaml.Node) -> Position:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _problem(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        line, col = self._pos(node)
+        self.problems.append(Diagnostic(self.doc.path, line, col, message, "error", hint))
+
+    def build(self, node: yaml.Node, path: JsonPath, in_alias: bool = False) -> Any:
+        if id(node) in self.seen:
+            in_alias = True
+        self.seen.add(id(node))
+        if in_alias:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_EXPANSION:
+                raise _AliasBomb(node)
+        self.doc.values.setdefault(path, self._pos(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, in_alias)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i), in_alias) for i, child in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath, in_alias: bool) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._problem(key_node, "merge keys (<<) are not supported",
+                              "write the keys out in full; jdgen files stay explicit")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, "a mapping key must be a plain value, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = self.doc.keys.get((*path, key), (0, 0))[0]
+                self._problem(key_node, f"duplicate key '{key}' (first defined on line {first})",
+                              "each key may appear once in a mapping; remove or rename one")
+                continue
+            self.doc.keys.setdefault((*path, key), self._pos(key_node))
+            result[key] = self.build(value_node, (*path, key), in_alias)
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag in (_STR, _TIMESTAMP):
+            return str(node.value)
+        if not node.tag.startswith("tag:yaml.org,2002:"):
+            self._problem(node, f"unsupported tag '{node.tag}'", "jdgen reads plain YAML values only")
+            return None
+        try:
+            return self.scalars.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            self._problem(node, f"unsupported value: {getattr(exc, 'problem', exc)}")
+            return None
+
+
+class _AliasBomb(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        self.node = node
+
+
+def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse YAML text into a Document; problems are returned, never raised."""
+    doc = Document(path=path, data=None)
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = exc.problem or "invalid YAML"
+        if exc.context:
+            message = f"{exc.context}, {message}"
+        return None, [Diagnostic(path, line, col, f"YAML syntax: {message}")]
+    except yaml.YAMLError as exc:
+        return None, [Diagnostic(path, 0, 0, f"YAML syntax: {exc}")]
+    if node is None:
+        return doc, [Diagnostic(path, 1, 1, "the file is empty")]
+    builder = _Builder(doc)
+    try:
+        doc.data = builder.build(node, ())
+    except _AliasBomb as bomb:
+        line, col = builder._pos(bomb.node)
+        return None, [Diagnostic(path, line, col,
+                                 f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes",
+                                 hint="this looks like an alias bomb; write the values out instead")]
+    except RecursionError:
+        return None, [Diagnostic(path, 1, 1, "the file is nested too deeply, or an alias refers to itself")]
+    return doc, builder.problems
+
+
+def load_file(path: Path) -> tuple[Document | None, list[Diagnostic]]:
+    """Read and parse one YAML file (UTF-8)."""
+    shown = display_path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Diagnostic(shown, 0, 0, f"file is larger than {MAX_FILE_BYTES} bytes")]
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Diagnostic(shown, 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return None, [Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror}")]
+    return parse_text(text, shown)
+
+
+def load_strict(path: Path) -> Document:
+    """Load one file, raising JdgenError if it has any problem."""
+    doc, problems = load_file(path)
+    if problems or doc is None:
+        raise JdgenError(problems)
+    return doc
+
+
+def walk_strings(value: Any) -> Iterator[str]:
+    """Every string inside nested data (used for link checks in templates)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from walk_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from walk_strings(v)
