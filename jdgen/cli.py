@@ -114,8 +114,15 @@ def list_(ctx: Context, what: str, framework: str | None, cluster: str | None, s
 
     library = ctx.library()
     if framework and framework not in library.frameworks:
-        raise click.BadParameter(f"unknown framework '{framework}'. {suggest(framework, library.frameworks)}",
-                                 param_hint="--framework")
+        hint = suggest(framework, library.frameworks) or f"known: {', '.join(library.frameworks)}"
+        raise click.BadParameter(f"unknown framework '{framework}'; {hint}", param_hint="--framework")
+    if cluster:
+        clusters = [c for fw in library.frameworks.values() if not framework or fw.id == framework
+                    for c in fw.clusters]
+        codes = [c.shown_code for c in clusters]
+        if cluster not in codes and cluster not in {c.code for c in clusters}:
+            hint = suggest(cluster, codes) or f"known: {', '.join(codes)}"
+            raise click.BadParameter(f"unknown cluster '{cluster}'; {hint}", param_hint="--cluster")
     if what == "frameworks":
         rows = [listing.framework_record(fw) for fw in library.frameworks.values()
                 if not framework or fw.id == framework]
@@ -140,3 +147,104 @@ def _emit(fmt: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         click.echo(table([[str(r[c]) for c in columns] for r in rows], columns))
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
+              help="Output folder; each post becomes OUT/<post file stem>.<ext>.")
+@click.option("-f", "--formats", default="html,pdf", show_default=True,
+              help="Comma-separated: pdf, docx, html, md, json.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for a folder (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild posts even if nothing changed.")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. supervision below guidance) as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_ctx
+def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str, jobs: int | None, force: bool,
+          strict: bool, quiet: bool) -> None:
+    """Build job descriptions from post files or folders of posts.
+
+    A folder builds every post in parallel, writes OUT/index.html linking them, and skips posts
+    whose inputs (post, library, templates, options) have not changed. A bad post is reported and
+    the others still build; the exit code is then 1.
+
+    \b
+    Examples:
+      jdgen build examples/posts
+      jdgen build posts/pwp.yaml -f pdf,docx -o dist
+    """
+    from .build import FORMATS, BuildOptions, BuildResult, default_jobs
+    from .build import build as run_build
+
+    chosen = _split_formats(formats, FORMATS)
+    options = BuildOptions(out=out, formats=tuple(chosen), workspace=ctx.workspace, strict=strict)
+    total = sum(len(list(t.rglob("*.y*ml"))) if t.is_dir() else 1 for t in targets)
+    show_bar = not quiet and total > 1 and sys.stderr.isatty()
+    with click.progressbar(length=total, label="Building", file=sys.stderr,
+                           show_pos=True) if show_bar else _NullBar() as bar:
+        def advance(_: BuildResult) -> None:
+            bar.update(1)
+
+        results = run_build(list(targets), options, jobs or default_jobs(), force, advance)
+    failed = 0
+    for r in results:
+        for d in r.diagnostics:
+            click.echo(d.format(), err=True)
+        if r.status == "failed":
+            failed += 1
+            if strict and not any(d.level == "error" for d in r.diagnostics):
+                click.echo(f"{r.post}: error: not built: warnings are errors under --strict", err=True)
+        elif not quiet:
+            state = "up to date" if r.status == "skipped" else "built"
+            click.echo(f"{r.name}: {state} ({', '.join(f.rsplit('.', 1)[-1] for f in r.files)}) in {out}")
+    if failed:
+        click.echo(f"{failed} of {len(results)} post(s) failed", err=True)
+        sys.exit(1)
+
+
+class _NullBar:
+    def __enter__(self) -> _NullBar:
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+@main.group()
+def new() -> None:
+    """Create starter files."""
+
+
+@new.command("post")
+@click.argument("name")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default="posts",
+              show_default=True, help="Folder to write the post into.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new_post(name: str, folder: Path, force: bool) -> None:
+    """Write a commented starter post, NAME.yaml.
+
+    \b
+    Example:
+      jdgen new post band5-pwp && jdgen build posts/band5-pwp.yaml
+    """
+    from .output import safe_output_path, write_atomic
+    from .starter import starter_post
+
+    stem = name.removesuffix(".yaml")
+    if not stem or "/" in stem or "\\" in stem or stem.startswith("."):
+        raise click.BadParameter("give a plain file name such as band5-pwp", param_hint="NAME")
+    target = safe_output_path(folder, f"{stem}.yaml")
+    if target.exists() and not force:
+        raise click.UsageError(f"{display(target)} already exists (use --force to overwrite)")
+    write_atomic(target, starter_post(stem))
+    click.echo(f"wrote {display(target)}")
+
+
+def display(path: Path) -> str:
+    from .errors import display_path
+
+    return display_path(path)

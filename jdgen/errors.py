@@ -47,7 +47,7 @@ class JdgenError(click.ClickException):
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
-    def show(self, file: object = None) -> None:  # noqa: ARG002 - click's signature
+    def show(self, file: object = None) -> None:
         for d in self.diagnostics:
             click.echo(d.format(), err=True)
         count = sum(1 for d in self.diagnostics if d.level == "error")

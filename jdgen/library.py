@@ -142,9 +142,8 @@ def _choose_headers(headers: list[_Header], out: Collector) -> dict[str, _Header
     for h in headers:
         fw_id = h.doc.data["id"]
         previous = chosen.get(fw_id)
-        if previous is None:
-            chosen[fw_id] = h
-        elif previous.origin == "bundled" and h.origin == "workspace" and h.doc.data.get("override"):
+        replaces_bundled = previous is not None and previous.origin == "bundled" and h.origin == "workspace"
+        if previous is None or (replaces_bundled and h.doc.data.get("override")):
             chosen[fw_id] = h
         elif previous.origin == "bundled" and h.origin == "workspace":
             out.extend([h.doc.diag(("id",), f"framework '{fw_id}' shadows the bundled framework of that id",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -37,7 +38,7 @@ def _validator(name: str) -> Any:
     return Draft202012Validator(load_schema(name), registry=_registry())
 
 
-def suggest(name: str, choices: list[str] | set[str] | tuple[str, ...]) -> str:
+def suggest(name: str, choices: Iterable[str]) -> str:
     """A 'did you mean …?' hint, or ''."""
     options = list(choices)
     folded = {c.casefold(): c for c in options}
@@ -90,6 +91,11 @@ def _reword(error: Any, doc: Document) -> Diagnostic:
         return doc.diag((*path, key), f"unknown key '{key}'" + (f" in {name}" if path else ""),
                         key=True, hint=suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}")
     if kind in ("oneOf", "anyOf"):
+        deeper = [e for e in error.context if len(e.absolute_path) > len(path)]
+        if deeper:  # the value has the right shape but something inside it is wrong: say what
+            from jsonschema.exceptions import best_match
+
+            return _reword(best_match(deeper), doc)
         message = schema.get("x-message")
         if message:
             return doc.diag(path, f"{name} must be {message}; got {_describe(inst)}")
@@ -98,7 +104,7 @@ def _reword(error: Any, doc: Document) -> Diagnostic:
         return _reword(best_match(error.context), doc)
     if kind == "type":
         expected = error.validator_value
-        names = [_TYPES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        names = [_TYPES.get(t) or str(t) for t in (expected if isinstance(expected, list) else [expected])]
         return doc.diag(path, f"{name} must be {' or '.join(names)}, not {_describe(inst)}")
     if kind == "enum":
         allowed = [str(v) for v in error.validator_value]

@@ -32,6 +32,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
 
 
 @dataclass
@@ -84,6 +85,10 @@ class _Builder:
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise _AliasBomb(node)
         self.doc.values.setdefault(path, self._pos(node))
+        expected = _COLLECTION_TAGS.get(type(node))
+        if expected and node.tag != expected:
+            self._problem(node, f"unsupported tag '{node.tag}'", "jdgen reads plain YAML values only")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, in_alias)
         if isinstance(node, yaml.SequenceNode):

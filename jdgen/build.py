@@ -1,0 +1,225 @@
+"""`jdgen build`: posts → documents. Folders build in parallel across processes, skip posts whose
+inputs have not changed, and write an index; one bad post does not stop the others."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import Collector, Diagnostic, JdgenError, display_path
+from .library import bundled_root, discover, yaml_files
+from .output import safe_output_path, write_atomic
+
+FORMATS = ("pdf", "docx", "html", "md", "json")
+CACHE_FILE = ".jdgen-cache.json"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path
+    formats: tuple[str, ...]
+    workspace: Path
+    strict: bool = False
+
+
+@dataclass
+class BuildResult:
+    post: str
+    name: str
+    status: str  # built | skipped | failed
+    files: list[str] = field(default_factory=list)
+    title: str = ""
+    grade: str = ""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fingerprint: str = ""
+
+
+def post_files(target: Path) -> list[Path]:
+    return yaml_files(target) if target.is_dir() else [target]
+
+
+def _digest_files(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(str(p).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def library_fingerprint(workspace: Path) -> str:
+    """Everything besides the post that changes the output: library, templates, settings, version."""
+    sources = discover(workspace)
+    templates = [p for folder in (bundled_root() / "templates", workspace / "templates") if folder.is_dir()
+                 for p in folder.rglob("*") if p.is_file()]
+    extra = [workspace / "jdgen.yaml"] if (workspace / "jdgen.yaml").is_file() else []
+    return _digest_files(sources.all_paths() + templates + extra) + __version__
+
+
+def fingerprint(post: Path, shared: str, options: BuildOptions) -> str:
+    h = hashlib.sha256(post.read_bytes())
+    h.update(shared.encode())
+    h.update(",".join(options.formats).encode())
+    h.update(str(options.strict).encode())
+    return h.hexdigest()
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _context(workspace: Path) -> tuple[Any, Any, dict[str, str]]:
+    """Library, settings and default clauses, loaded once per process."""
+    key = str(workspace.resolve())
+    if key not in _STATE:
+        from .config import load_config
+        from .library import load_library
+        from .yamlio import load_strict
+
+        out = Collector()
+        settings = load_config(workspace / "jdgen.yaml", out)
+        out.raise_if_errors()
+        clauses = load_strict(bundled_root() / "templates" / "clauses.yaml").data or {}
+        _STATE[key] = (load_library(workspace), settings, dict(clauses))
+    result: tuple[Any, Any, dict[str, str]] = _STATE[key]
+    return result
+
+
+def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildResult:
+    """Resolve one post and write each format; errors are returned, never raised."""
+    result = BuildResult(str(post_path), post_path.stem, "failed", fingerprint=fp)
+    try:
+        library, settings, clauses = _context(options.workspace)
+        from .posts import load_post, resolve
+
+        doc, problems = load_post(post_path)
+        if doc is None:
+            raise JdgenError(problems)
+        out = Collector()
+        post = resolve(doc, library, out, name=post_path.stem)
+        out.raise_if_errors()
+        result.diagnostics += out.warnings
+        if options.strict and out.warnings:
+            return result
+        result.title, result.grade = post.terms["title"], post.terms["grade"]
+        for fmt in options.formats:
+            data, refused = render_format(post, library, settings, clauses, fmt, options.workspace)
+            result.diagnostics += [Diagnostic(result.post, 0, 0, f"refused to fetch {url}: only files of jdgen "
+                                              "and the workspace, and data: URLs, may be used", "warning")
+                                   for url in refused]
+            target = safe_output_path(options.out, f"{post_path.stem}.{fmt}")
+            write_atomic(target, data)
+            result.files.append(target.name)
+        result.status = "built"
+    except JdgenError as exc:
+        result.diagnostics += exc.diagnostics
+    except Exception as exc:  # a bug must not stop the other posts; report it for this one
+        result.diagnostics.append(Diagnostic(result.post, 0, 0, f"internal error while building: {exc!r}",
+                                             hint="this is a jdgen bug; please report it with the post file"))
+    return result
+
+
+def render_format(post: Any, library: Any, settings: Any, clauses: dict[str, str], fmt: str,
+                  workspace: Path) -> tuple[bytes | str, list[str]]:
+    """One document in one format; returns its content and any refused URLs (PDF)."""
+    from .view import build_view, post_json
+
+    if fmt == "json":
+        return json.dumps(post_json(post), indent=2, ensure_ascii=False) + "\n", []
+    view = build_view(post, library, settings, clauses)
+    if fmt == "docx":
+        from .render.docx import render_docx
+
+        return render_docx(view), []
+    from .render.html import render_html, render_markdown
+
+    if fmt == "md":
+        return render_markdown(view, workspace), []
+    html = render_html(view, workspace)
+    if fmt == "html":
+        return html, []
+    from .render.pdf import html_to_pdf
+
+    roots = [bundled_root(), workspace]
+    return html_to_pdf(html, workspace, roots, view.date)
+
+
+def _load_cache(out: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out / CACHE_FILE).read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = False,
+          progress: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
+    """Build every post; unchanged posts are skipped unless `force`."""
+    posts = [p for t in targets for p in post_files(t)]
+    options.out.mkdir(parents=True, exist_ok=True)
+    cache = _load_cache(options.out)
+    shared = library_fingerprint(options.workspace)
+    results: list[BuildResult] = []
+    todo: list[tuple[Path, str]] = []
+    for post in posts:
+        fp = fingerprint(post, shared, options)
+        entry = cache.get(post.stem, {})
+        fresh = entry.get("fingerprint") == fp and all((options.out / f).is_file() for f in entry.get("files", []))
+        if fresh and not force:
+            results.append(BuildResult(str(post), post.stem, "skipped", entry["files"], entry.get("title", ""),
+                                       entry.get("grade", ""), fingerprint=fp))
+            if progress:
+                progress(results[-1])
+        else:
+            todo.append((post, fp))
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            futures = [pool.submit(build_post, post, options, fp) for post, fp in todo]
+            for future in as_completed(futures):
+                results.append(future.result())
+                if progress:
+                    progress(results[-1])
+    else:
+        for post, fp in todo:
+            results.append(build_post(post, options, fp))
+            if progress:
+                progress(results[-1])
+    order = {str(p): i for i, p in enumerate(posts)}
+    results.sort(key=lambda r: order[r.post])
+    for r in results:
+        if r.status == "failed":
+            cache.pop(r.name, None)
+        else:
+            cache[r.name] = {"fingerprint": r.fingerprint, "files": r.files, "title": r.title, "grade": r.grade}
+    write_atomic(options.out / CACHE_FILE, json.dumps(cache, indent=1, sort_keys=True))
+    if len(posts) > 1 or any(t.is_dir() for t in targets):
+        write_index(results, options)
+    return results
+
+
+def write_index(results: list[BuildResult], options: BuildOptions) -> None:
+    from .config import load_config
+    from .render.templating import render
+
+    settings = load_config(options.workspace / "jdgen.yaml", Collector())
+    posts = [{"title": r.title or r.name, "grade": r.grade, "status": {"built": "Built", "skipped": "Up to date",
+                                                                        "failed": "Failed: see messages"}[r.status],
+              "files": [{"href": f, "format": f.rsplit(".", 1)[-1]} for f in r.files]} for r in results]
+    organisation = settings.organisation or ""
+    html = render(options.workspace, "index.html.j2",
+                  {"posts": posts, "organisation": organisation, "title": "Job descriptions", "date": "",
+                   "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}})
+    write_atomic(safe_output_path(options.out, "index.html"), html)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def shown(path: str) -> str:
+    return display_path(path)

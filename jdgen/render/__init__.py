@@ -1,0 +1,1 @@
+"""One backend per output format, all fed by the same view data."""

@@ -1,0 +1,56 @@
+"""HTML → PDF with WeasyPrint: A4, fetches nothing outside the package and the workspace,
+the same input gives the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+#: A fixed timestamp for reproducible PDFs when the post has no date.
+DEFAULT_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+
+
+def _fetcher_class() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class SafeFetcher(URLFetcher):  # type: ignore[misc]
+        """Allows data: URLs and files under the allowed folders; refuses everything else."""
+
+        def __init__(self, roots: list[Path]) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, timeout=5)
+            self.roots = [r.resolve() for r in roots]
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "file":
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in self.roots):
+                    return super().fetch(url, headers)
+            elif scheme == "data":
+                return super().fetch(url, headers)
+            self.refused.append(url)
+            raise ValueError(f"jdgen does not fetch {url}")
+
+    return SafeFetcher
+
+
+def html_to_pdf(html: str, base_dir: Path, roots: list[Path], date: str = "") -> tuple[bytes, list[str]]:
+    """Render HTML to PDF bytes; returns the bytes and the URLs that were refused."""
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(roots)
+    if date:
+        import datetime as dt
+
+        stamp = dt.datetime.fromisoformat(date).replace(tzinfo=dt.UTC)
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = DEFAULT_EPOCH
+    document = HTML(string=html, base_url=str(base_dir.resolve()) + os.sep, url_fetcher=fetcher)
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+    return bytes(data), fetcher.refused

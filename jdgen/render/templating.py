@@ -1,0 +1,78 @@
+"""The Jinja environment: workspace templates first, then the bundled ones (`default:` prefix
+reaches a bundled template from a workspace template that replaces it)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..library import bundled_root
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md_escape(value: Any) -> str:
+    """Escape text for Markdown so YAML text cannot inject links, HTML or formatting."""
+    text = " ".join(str(value).split())
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+def css_string(value: Any) -> str:
+    """Text safe inside a double-quoted CSS string within a <style> element."""
+    return "".join(c if c.isalnum() or c in " .,-'&·:;/" else f"\\{ord(c):x} " for c in str(value))
+
+
+class _DefaultPrefixLoader(jinja2.BaseLoader):
+    """Loads `default:NAME` from the bundled folder and anything else from the chain."""
+
+    def __init__(self, chain: jinja2.BaseLoader, bundled: jinja2.BaseLoader) -> None:
+        self.chain = chain
+        self.bundled = bundled
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template.startswith("default:"):
+            return self.bundled.get_source(environment, template.removeprefix("default:"))
+        return self.chain.get_source(environment, template)
+
+    def list_templates(self) -> list[str]:
+        return sorted(set(self.chain.list_templates()))
+
+
+def template_folders(workspace: Path | None) -> list[Path]:
+    """Folders templates are read from, workspace first."""
+    folders = []
+    if workspace is not None and (workspace / "templates").is_dir():
+        folders.append((workspace / "templates").resolve())
+    bundled = (bundled_root() / "templates").resolve()
+    if bundled not in folders:
+        folders.append(bundled)
+    return folders
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and any(str(name).endswith(ext) for ext in (".html", ".html.j2", ".htm", ".xml", ".j2.html"))
+
+
+@cache
+def environment(workspace: Path | None) -> jinja2.Environment:
+    """A cached environment per workspace: autoescape for HTML, StrictUndefined everywhere."""
+    folders = template_folders(workspace)
+    chain = jinja2.FileSystemLoader([str(f) for f in folders])
+    bundled = jinja2.FileSystemLoader(str(folders[-1]))
+    env = jinja2.Environment(loader=_DefaultPrefixLoader(chain, bundled), autoescape=_autoescape,
+                             undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False,
+                             keep_trailing_newline=True)
+    env.filters["md"] = md_escape
+    env.filters["css_string"] = css_string
+    return env
+
+
+def render(workspace: Path | None, name: str, context: dict[str, Any]) -> str:
+    return environment(workspace).get_template(name).render(**context)

@@ -1,0 +1,234 @@
+"""The job-description view: one plain data structure, built from a resolved post, that feeds
+every backend (HTML, PDF, Word, Markdown, JSON). Templates only lay it out."""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .config import Settings
+from .model import Arrangement, Library
+from .posts import CATEGORIES, ResolvedPost
+from .supervision import duration_text, format_text, frequency_text
+
+CLAUSE_TITLES = {
+    "confidentiality": "Confidentiality",
+    "data_protection": "Data protection and information governance",
+    "health_and_safety": "Health and safety",
+    "equality": "Equality, diversity and inclusion",
+    "safeguarding": "Safeguarding children and adults",
+    "infection_control": "Infection prevention and control",
+    "no_smoking": "Smoke-free workplace",
+    "flexibility": "Flexibility",
+    "professional_registration": "Professional registration and conduct",
+    "wellbeing": "Staff wellbeing",
+}
+ASSESSMENT_NAMES = {"application": "Application form", "interview": "Interview",
+                    "references": "References", "test": "Test"}
+
+
+@dataclass(frozen=True)
+class JobDescriptionView:
+    """Template context of a job description. Every field is documented in docs/templates.md."""
+
+    title: str = field(metadata={"help": "Post title"})
+    name: str = field(metadata={"help": "Post file stem, used for output file names"})
+    organisation: str = field(metadata={"help": "Employing organisation (post, else jdgen.yaml)"})
+    terms: list[dict[str, str]] = field(metadata={"help": "Job identification rows: label, value"})
+    summary: list[str] = field(metadata={"help": "Job summary paragraphs"})
+    duty_groups: list[dict[str, Any]] = field(metadata={"help": "Duties by cluster: code, label, title, "
+                                                                "description, duties [number, id, label, text, sub]"})
+    competence_groups: list[dict[str, Any]] = field(
+        metadata={"help": "Competences by domain: framework, code, title, competences [id, label, kind, text, sub]"})
+    supervision: dict[str, Any] = field(metadata={"help": "profile, arrangements, all_staff, provides, "
+                                                          "principles, note"})
+    ksf_outline: list[dict[str, Any]] = field(metadata={"help": "KSF rows: dimension, title, core, level, "
+                                                                "level_title, because, note"})
+    person_spec: list[dict[str, Any]] = field(metadata={"help": "Criteria by category: category, criteria "
+                                                                "[text, essential, assessed_by]"})
+    clauses: list[dict[str, str]] = field(metadata={"help": "General clauses: key, title, text"})
+    traceability: list[dict[str, str]] = field(metadata={"help": "Each duty and competence with its KSF, ESC "
+                                                                 "and NOS links"})
+    provenance: list[dict[str, str]] = field(metadata={"help": "Frameworks used: title, source, authored"})
+    branding: dict[str, str] = field(metadata={"help": "primary, accent colours; logo as a data: URL or ''"})
+    jsonld: str = field(metadata={"help": "schema.org JobPosting as JSON, safe inside <script>"})
+    date: str = field(metadata={"help": "Date shown on the document (date_posted, or '')"})
+    warnings: list[str] = field(metadata={"help": "Warnings found while resolving the post"})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _terms(post: ResolvedPost, organisation: str) -> list[dict[str, str]]:
+    t = post.terms
+    rows = [("Job title", t["title"]), ("Organisation", organisation), ("Department", t.get("department")),
+            ("Grade", t["grade"]), ("Salary", t.get("salary")), ("Hours", t["hours_text"]),
+            ("Contract", t["contract"]), ("Base", t["base"]), ("Responsible to", t["responsible_to"]),
+            ("Accountable to", t["accountable_to"]), ("Reference", t.get("reference")),
+            ("Closing date", t.get("closing_date"))]
+    return [{"label": label, "value": str(value)} for label, value in rows if value]
+
+
+def _arrangement(a: Arrangement) -> dict[str, str]:
+    return {"type": a.type, "title": a.title or a.type.replace("-", " ").capitalize(),
+            "frequency": frequency_text(a.every_weeks).capitalize(), "duration": duration_text(a),
+            "format": format_text(a).capitalize(), "purpose": " ".join(a.purpose.split()),
+            "rule": " ".join(a.rule.split()), "provider": a.provider}
+
+
+def _links_text(links: Any, framework: str) -> str:
+    parts = [f"{link.target} ({link.level})" if link.level else link.target
+             for link in links if link.framework == framework]
+    return ", ".join(parts)
+
+
+def shorten(text: str, words: int = 12) -> str:
+    """The first words of a statement, for compact tables."""
+    parts = text.split()
+    return text if len(parts) <= words else " ".join(parts[:words]).rstrip(",;:") + " …"
+
+
+def _logo(settings: Settings) -> str:
+    if settings.logo is None:
+        return ""
+    mime = mimetypes.guess_type(settings.logo.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(settings.logo.read_bytes()).decode()}"
+
+
+def jsonld(post: ResolvedPost, organisation: str) -> str:
+    """schema.org JobPosting, escaped so it cannot close its <script> element."""
+    t = post.terms
+    data: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "JobPosting", "title": t["title"],
+        "description": post.summary,
+        "hiringOrganization": {"@type": "Organization", "name": organisation},
+        "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "name": t["base"],
+                                                      **_address(t.get("address", {}))}},
+        "employmentType": t["employment_type"],
+        "responsibilities": [d.text for d in post.duties],
+        "qualifications": [c.text for c in post.person_spec if c.category == "Qualifications"],
+        "skills": [c.text for c in post.person_spec if c.category == "Skills"],
+        "experienceRequirements": [c.text for c in post.person_spec if c.category == "Experience"],
+    }
+    if t.get("date_posted"):
+        data["datePosted"] = t["date_posted"]
+    if t.get("closing_date"):
+        data["validThrough"] = t["closing_date"]
+    if t.get("reference"):
+        data["identifier"] = {"@type": "PropertyValue", "name": organisation, "value": t["reference"]}
+    if t.get("salary"):
+        data["baseSalary"] = {"@type": "MonetaryAmount", "currency": "GBP", "description": t["salary"]}
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _address(address: dict[str, str]) -> dict[str, str]:
+    names = {"street": "streetAddress", "locality": "addressLocality", "region": "addressRegion",
+             "postcode": "postalCode", "country": "addressCountry"}
+    return {names[k]: v for k, v in address.items()}
+
+
+def build_view(post: ResolvedPost, library: Library, settings: Settings,
+               default_clauses: dict[str, str]) -> JobDescriptionView:
+    """Everything the templates show, computed here so templates hold layout only."""
+    organisation = post.terms.get("organisation") or settings.organisation or ""
+    groups: list[dict[str, Any]] = []
+    for number, duty in enumerate(post.duties, start=1):
+        if not groups or groups[-1]["code"] != duty.cluster:
+            cluster = library.cluster(duty.framework, duty.cluster) if duty.framework else None
+            groups.append({"code": duty.cluster, "label": cluster.shown_code if cluster else "L",
+                           "title": duty.cluster_title,
+                           "description": cluster.description if cluster else
+                           "Duties particular to this service, written by the employer.",
+                           "duties": []})
+        groups[-1]["duties"].append({"number": number, "id": duty.id, "label": duty.label,
+                                     "text": duty.text, "sub": list(duty.sub)})
+    competence_groups: list[dict[str, Any]] = []
+    for comp in post.competences:
+        key = (comp.framework, comp.domain)
+        if not competence_groups or (competence_groups[-1]["framework"], competence_groups[-1]["code"]) != key:
+            fw = library.frameworks[comp.framework]
+            competence_groups.append({"framework": comp.framework, "framework_title": fw.short_title or fw.title,
+                                      "code": comp.domain, "title": comp.domain_title, "competences": []})
+        competence_groups[-1]["competences"].append({"id": comp.id, "label": comp.item, "kind": comp.kind,
+                                               "text": comp.text, "sub": list(comp.sub)})
+    plan = post.supervision
+    supervision = {
+        "profile": plan.profile.title if plan.profile else "",
+        "profile_description": " ".join(plan.profile.description.split()) if plan.profile else "",
+        "arrangements": [_arrangement(a) for a in plan.arrangements],
+        "all_staff": [_arrangement(a) for a in plan.all_staff],
+        "provides": [{"title": p.title, "description": " ".join(p.description.split()),
+                      "arrangements": [_arrangement(a) for a in p.arrangements]} for p in plan.provides],
+        "principles": list(plan.principles), "note": " ".join(plan.note.split()),
+    }
+    outline = [{"dimension": r.dimension, "title": r.title, "core": r.core, "level": r.level,
+                "level_title": r.level_title or "", "because": ", ".join(r.because), "note": r.note}
+               for r in post.ksf_outline]
+    spec = []
+    for category in CATEGORIES:
+        rows = [{"text": c.text, "essential": c.essential,
+                 "assessed_by": ", ".join(ASSESSMENT_NAMES[a] for a in c.assessed_by),
+                 "derived_from": c.derived_from or ""}
+                for c in post.person_spec if c.category == category]
+        if rows:
+            spec.append({"category": category, "criteria": rows})
+    merged = {**default_clauses, **settings.clauses, **post.clauses}
+    clauses = [{"key": k, "title": CLAUSE_TITLES.get(k, k.replace("_", " ").capitalize()),
+                "text": " ".join(v.split())} for k, v in merged.items() if v.strip()]
+    trace = [{"id": d.label, "text": shorten(d.text), "ksf": _links_text(d.links, "ksf"),
+              "esc": _links_text(d.links, "esc"), "nos": _links_text(d.links, "nos")}
+             for d in post.duties]
+    trace += [{"id": c.id, "text": shorten(c.text), "ksf": _links_text(c.links, "ksf"),
+               "esc": _links_text(c.links, "esc"), "nos": _links_text(c.links, "nos")}
+              for c in post.competences]
+    used = {d.framework for d in post.duties if d.framework} | {c.framework for c in post.competences}
+    used |= {"ksf", "esc", "iapt-supervision"} & set(library.frameworks)
+    provenance = [{"title": fw.title, "source": f"{fw.provenance.source} ({fw.provenance.publisher}"
+                                                + (f", {fw.provenance.year})" if fw.provenance.year else ")"),
+                   "authored": " ".join(fw.provenance.authored.split())}
+                  for fw in library.frameworks.values() if fw.id in used]
+    return JobDescriptionView(
+        title=post.terms["title"], name=post.name, organisation=organisation,
+        terms=_terms(post, organisation),
+        summary=[" ".join(p.split()) for p in post.summary.split("\n\n") if p.strip()],
+        duty_groups=groups, competence_groups=competence_groups, supervision=supervision,
+        ksf_outline=outline, person_spec=spec, clauses=clauses, traceability=trace, provenance=provenance,
+        branding={"primary": settings.primary, "accent": settings.accent, "logo": _logo(settings)},
+        jsonld=jsonld(post, organisation), date=post.terms.get("date_posted", ""),
+        warnings=[w.format() for w in post.warnings])
+
+
+def post_json(post: ResolvedPost) -> dict[str, Any]:
+    """The resolved post as JSON (the `-f json` output)."""
+    return {
+        "name": post.name,
+        "title": post.terms["title"],
+        "terms": {k: v for k, v in post.terms.items() if k != "title"},
+        "summary": post.summary,
+        "duty_framework": post.duty_framework,
+        "duties": [{"id": d.id, "label": d.label, "cluster": d.cluster, "cluster_title": d.cluster_title,
+                    "kind": d.kind, "text": d.text, "sub": list(d.sub), "local": d.framework is None,
+                    "links": [{"framework": link.framework, "id": link.target, "level": link.level}
+                              for link in d.links]} for d in post.duties],
+        "competences": [{"id": c.id, "framework": c.framework, "domain": c.domain, "kind": c.kind,
+                         "text": c.text, "sub": list(c.sub)} for c in post.competences],
+        "ksf_outline": [{"dimension": r.dimension, "title": r.title, "core": r.core, "level": r.level,
+                         "level_title": r.level_title, "because": list(r.because), "note": r.note}
+                        for r in post.ksf_outline],
+        "supervision": {
+            "profile": post.supervision.profile.id if post.supervision.profile else None,
+            "arrangements": [asdict(a) for a in post.supervision.arrangements],
+            "all_staff": [asdict(a) for a in post.supervision.all_staff],
+            "provides": [p.id for p in post.supervision.provides],
+            "note": post.supervision.note,
+        },
+        "person_spec": [{"text": c.text, "category": c.category, "essential": c.essential,
+                         "assessed_by": list(c.assessed_by), "derived_from": c.derived_from}
+                        for c in post.person_spec],
+        "required_level": post.required_level,
+        "warnings": [w.format() for w in post.warnings],
+    }

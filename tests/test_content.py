@@ -1,0 +1,159 @@
+"""The bundled library, read through `jdgen list … --format json` as a user would."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from importlib.metadata import version
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import jdgen
+from jdgen.cli import main
+from jdgen.library import bundled_root
+
+IAPT_LI_COUNTS = [("C", 18), ("A", 8), ("CB", 11), ("G", 7), ("W", 6), ("RKC", 10), ("PPD", 5), ("IT", 3),
+                  ("M", 9), ("GWB", 4), ("SI", 7), ("O", 4), ("S", 13), ("CM", 6), ("RA", 7), ("HS", 4)]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """`jdgen --workspace EMPTY ARGS…` → stdout, asserting exit 0: only bundled content is seen."""
+    empty = tmp_path_factory.mktemp("empty-workspace")
+    runner = CliRunner()
+
+    def invoke(*args: str) -> str:
+        result = runner.invoke(main, ["--workspace", str(empty), *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    return invoke
+
+
+@pytest.fixture(scope="module")
+def items(run: Any) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--format", "json")))
+
+
+@pytest.fixture(scope="module")
+def iapt_li(run: Any) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--framework", "iapt-li", "--format", "json")))
+
+
+@pytest.fixture(scope="module")
+def ips(run: Any) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--framework", "ips", "--format", "json")))
+
+
+def test_bundled_library_validates(run: Any) -> None:
+    assert run("validate", "--strict") == "ok: 6 frameworks, 208 items\n"
+
+
+# --- iapt-li ------------------------------------------------------------------------------------
+
+
+def test_iapt_li_has_122_items(iapt_li: list[dict[str, Any]]) -> None:
+    assert len(iapt_li) == 122
+    assert {r["framework"] for r in iapt_li} == {"iapt-li"}
+
+
+def test_iapt_li_cluster_counts_in_order(iapt_li: list[dict[str, Any]]) -> None:
+    counts = Counter(r["cluster"] for r in iapt_li)
+    order = list(dict.fromkeys(r["cluster"] for r in iapt_li))
+    assert [(code, counts[code]) for code in order] == IAPT_LI_COUNTS
+
+
+def test_iapt_li_ids_are_numbered_in_order(iapt_li: list[dict[str, Any]]) -> None:
+    expected = [f"{code}{n}" for code, count in IAPT_LI_COUNTS for n in range(1, count + 1)]
+    assert [r["id"] for r in iapt_li] == expected
+
+
+def test_health_and_safety_labels(iapt_li: list[dict[str, Any]]) -> None:
+    hs = [(r["id"], r["label"]) for r in iapt_li if r["cluster"] == "HS"]
+    assert hs == [("HS1", "H&S 1"), ("HS2", "H&S 2"), ("HS3", "H&S 3"), ("HS4", "H&S 4")]
+    assert all(r["label"] == r["id"] for r in iapt_li if r["cluster"] != "HS")
+
+
+def test_every_iapt_li_item_has_a_ksf_link_with_a_level(iapt_li: list[dict[str, Any]]) -> None:
+    for r in iapt_li:
+        ksf = [link for link in r["links"] if link["framework"] == "ksf"]
+        assert ksf, f"{r['id']} has no KSF link"
+        assert all(link["level"] in (1, 2, 3, 4) for link in ksf), r["id"]
+
+
+def test_every_core_item_has_an_esc_link(run: Any, iapt_li: list[dict[str, Any]]) -> None:
+    clusters = json.loads(run("list", "clusters", "--framework", "iapt-li", "--format", "json"))
+    required = [(c["code"], c["title"]) for c in clusters if c["required"]]
+    assert required == [("C", "Core")]
+    core = [r for r in iapt_li if r["cluster"] == "C"]
+    assert len(core) == 18
+    for r in core:
+        assert any(link["framework"] == "esc" for link in r["links"]), f"{r['id']} has no ESC link"
+
+
+# --- ips ----------------------------------------------------------------------------------------
+
+
+def test_ips_items_are_abilities_or_knowledge(ips: list[dict[str, Any]]) -> None:
+    assert len(ips) >= 60
+    for r in ips:
+        assert r["kind"] in ("ability", "knowledge"), r["id"]
+        start = "An ability to" if r["kind"] == "ability" else "Knowledge of"
+        assert r["text"].startswith(start), f"{r['id']}: {r['text'][:40]}"
+        for sub in r.get("sub", []):
+            assert sub["kind"] in ("ability", "knowledge"), sub["id"]
+
+
+# --- all frameworks -----------------------------------------------------------------------------
+
+
+def test_nos_links_are_listed_in_nos_yaml(items: list[dict[str, Any]]) -> None:
+    nos_file = bundled_root() / "frameworks" / "nos.yaml"
+    entries = {e["id"] for e in yaml.safe_load(nos_file.read_text(encoding="utf-8"))["entries"]}
+    used = [link["id"] for r in items for link in r["links"] if link["framework"] == "nos"]
+    assert used, "no item links to the NOS at all"
+    assert sorted(set(used) - entries) == []
+
+
+def test_item_texts_are_unique(items: list[dict[str, Any]]) -> None:
+    texts = [r["text"] for r in items] + [s["text"] for r in items for s in r.get("sub", [])]
+    repeated = [text for text, n in Counter(texts).items() if n > 1]
+    assert repeated == []
+
+
+def test_every_framework_has_authored_provenance(run: Any) -> None:
+    frameworks = json.loads(run("list", "frameworks", "--format", "json"))
+    assert [f["id"] for f in frameworks] == ["esc", "iapt-li", "iapt-supervision", "ips", "ksf", "nos"]
+    for f in frameworks:
+        assert f["provenance"]["authored"].strip(), f["id"]
+
+
+def test_search(run: Any) -> None:
+    found = json.loads(run("list", "items", "--search", "PHQ-9", "--format", "json"))
+    assert found
+    for r in found:
+        assert "phq-9" in " ".join([r["text"], *(s["text"] for s in r.get("sub", []))]).casefold()
+    # case-insensitive
+    assert json.loads(run("list", "items", "--search", "phq-9", "--format", "json")) == found
+
+
+@pytest.mark.parametrize("cluster", ["H&S", "HS"])
+def test_cluster_filter_by_label_or_code(run: Any, cluster: str) -> None:
+    found = json.loads(run("list", "items", "--cluster", cluster, "--format", "json"))
+    assert [r["id"] for r in found] == ["HS1", "HS2", "HS3", "HS4"]
+
+
+def test_cluster_table_shows_label(run: Any) -> None:
+    lines = run("list", "clusters", "--framework", "iapt-li").splitlines()
+    assert lines[0].split() == ["framework", "label", "items", "range", "title"]
+    assert lines[-1].split() == ["iapt-li", "H&S", "4", "HS1–HS4", "Health", "and", "Safety"]
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout == f"jdgen, version {jdgen.__version__}\n"
+    assert jdgen.__version__ == version("jdgen")
