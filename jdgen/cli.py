@@ -153,15 +153,15 @@ def _emit(fmt: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
 @click.argument("targets", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
               help="Output folder; each post becomes OUT/<post file stem>.<ext>.")
-@click.option("-f", "--formats", default="html,pdf", show_default=True,
-              help="Comma-separated: pdf, docx, html, md, json.")
+@click.option("-f", "--formats", default=None,
+              help="Comma-separated: pdf, docx, html, md, json (default: jdgen.yaml `formats`, else html,pdf).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes for a folder (default: number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild posts even if nothing changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. supervision below guidance) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_ctx
-def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str, jobs: int | None, force: bool,
+def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | None, jobs: int | None, force: bool,
           strict: bool, quiet: bool) -> None:
     """Build job descriptions from post files or folders of posts.
 
@@ -177,6 +177,14 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str, jobs
     from .build import FORMATS, BuildOptions, BuildResult, default_jobs
     from .build import build as run_build
 
+    if formats is None:
+        from .config import load_config
+        from .errors import Collector
+
+        found = Collector()
+        settings = load_config(ctx.workspace / "jdgen.yaml", found)
+        found.raise_if_errors()
+        formats = ",".join(settings.formats)
     chosen = _split_formats(formats, FORMATS)
     options = BuildOptions(out=out, formats=tuple(chosen), workspace=ctx.workspace, strict=strict)
     total = sum(len(list(t.rglob("*.y*ml"))) if t.is_dir() else 1 for t in targets)
@@ -248,3 +256,90 @@ def display(path: Path) -> str:
     from .errors import display_path
 
     return display_path(path)
+
+
+def _emit_report(result: str | bytes, out_file: Path | None, fmt: str) -> None:
+    """Print a report, or write it atomically to a file; binary formats need a file."""
+    from .output import write_atomic
+
+    if out_file is None:
+        if isinstance(result, bytes):
+            raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE")
+        click.echo(result, nl=False)
+        return
+    write_atomic(out_file, result)
+    click.echo(f"wrote {display(out_file)}", err=True)
+
+
+def _report_problems(problems: list[Any]) -> int:
+    for d in problems:
+        click.echo(d.format(), err=True)
+    return sum(1 for d in problems if d.level == "error")
+
+
+@main.command()
+@click.argument("posts", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "html", "csv", "xlsx", "json"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of the terminal (required for xlsx).")
+@click.option("--order", type=click.Choice(["similarity", "file"]), default="similarity", show_default=True,
+              help="Order posts so similar ones sit together, or keep file order.")
+@pass_ctx
+def compare(ctx: Context, posts: tuple[Path, ...], fmt: str, out_file: Path | None, order: str) -> None:
+    """Compare posts: two side by side, or three or more (or a folder) as matrices.
+
+    Similarity is the Jaccard index over the framework items (duties and competences) each post
+    resolves to, overall and per cluster. A post that does not validate is reported and the
+    others are still compared (exit 1).
+
+    \b
+    Examples:
+      jdgen compare examples/posts/pwp.yaml examples/posts/pwp-trainee.yaml
+      jdgen compare examples/posts --format html -o comparison.html
+      jdgen compare examples/posts --format xlsx -o comparison.xlsx
+    """
+    from .reports import load_posts, render_compare
+
+    library = ctx.library()
+    resolved, problems = load_posts(list(posts), library)
+    errors = _report_problems(problems)
+    if len(resolved) < 2:
+        click.echo(f"error: need at least two valid posts to compare, found {len(resolved)}", err=True)
+        sys.exit(1)
+    _emit_report(render_compare(resolved, library, fmt, "file" if len(resolved) == 2 else order,
+                                ctx.workspace), out_file, fmt)
+    if errors:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("posts", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--framework", "-F", default="iapt-li", show_default=True, help="Framework whose items to check.")
+@click.option("--format", "fmt", type=click.Choice(["table", "html", "csv", "xlsx", "json"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of the terminal (required for xlsx).")
+@pass_ctx
+def coverage(ctx: Context, posts: tuple[Path, ...], framework: str, fmt: str, out_file: Path | None) -> None:
+    """Which items of a framework each post covers, and which no post covers.
+
+    \b
+    Examples:
+      jdgen coverage examples/posts --framework iapt-li
+      jdgen coverage examples/posts --framework ips --format html -o ips-coverage.html
+    """
+    from .reports import load_posts, render_coverage
+    from .schema import suggest
+
+    library = ctx.library()
+    if framework not in library.frameworks or library.frameworks[framework].kind == "reference":
+        options = [f.id for f in library.frameworks.values() if f.kind != "reference"]
+        hint = suggest(framework, options) or f"choose from {', '.join(options)}"
+        raise click.BadParameter(f"'{framework}' is not a duties or competences framework; {hint}",
+                                 param_hint="--framework")
+    resolved, problems = load_posts(list(posts), library)
+    errors = _report_problems(problems)
+    _emit_report(render_coverage(resolved, library, framework, fmt, ctx.workspace), out_file, fmt)
+    if errors:
+        sys.exit(1)

@@ -36,19 +36,20 @@ class JobDescriptionView:
 
     title: str = field(metadata={"help": "Post title"})
     name: str = field(metadata={"help": "Post file stem, used for output file names"})
-    organisation: str = field(metadata={"help": "Employing organisation (post, else jdgen.yaml)"})
+    organisation: str = field(metadata={"help": "Employing organisation (from the post)"})
     terms: list[dict[str, str]] = field(metadata={"help": "Job identification rows: label, value"})
     summary: list[str] = field(metadata={"help": "Job summary paragraphs"})
     duty_groups: list[dict[str, Any]] = field(metadata={"help": "Duties by cluster: code, label, title, "
                                                                 "description, duties [number, id, label, text, sub]"})
     competence_groups: list[dict[str, Any]] = field(
-        metadata={"help": "Competences by domain: framework, code, title, competences [id, label, kind, text, sub]"})
-    supervision: dict[str, Any] = field(metadata={"help": "profile, arrangements, all_staff, provides, "
-                                                          "principles, note"})
+        metadata={"help": "Competences by domain: framework, framework_title, code, title, "
+                          "competences [id, label, kind, text, sub]"})
+    supervision: dict[str, Any] = field(metadata={"help": "profile, profile_description, arrangements, all_staff, "
+                                                          "provides, principles, note"})
     ksf_outline: list[dict[str, Any]] = field(metadata={"help": "KSF rows: dimension, title, core, level, "
                                                                 "level_title, because, note"})
     person_spec: list[dict[str, Any]] = field(metadata={"help": "Criteria by category: category, criteria "
-                                                                "[text, essential, assessed_by]"})
+                                                                "[text, essential, assessed_by, derived_from]"})
     clauses: list[dict[str, str]] = field(metadata={"help": "General clauses: key, title, text"})
     traceability: list[dict[str, str]] = field(metadata={"help": "Each duty and competence with its KSF, ESC "
                                                                  "and NOS links"})
@@ -134,7 +135,7 @@ def _address(address: dict[str, str]) -> dict[str, str]:
 def build_view(post: ResolvedPost, library: Library, settings: Settings,
                default_clauses: dict[str, str]) -> JobDescriptionView:
     """Everything the templates show, computed here so templates hold layout only."""
-    organisation = post.terms.get("organisation") or settings.organisation or ""
+    organisation = post.terms["organisation"]
     groups: list[dict[str, Any]] = []
     for number, duty in enumerate(post.duties, start=1):
         if not groups or groups[-1]["code"] != duty.cluster:

@@ -32,7 +32,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_COLLECTION_TAGS: dict[type, str] = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+_COLLECTION_TAGS: dict[type, str] = {yaml.MappingNode: "tag:yaml.org,2002:map",
+                                     yaml.SequenceNode: "tag:yaml.org,2002:seq"}
 
 
 @dataclass

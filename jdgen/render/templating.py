@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from ..errors import Diagnostic, JdgenError, display_path
 from ..library import bundled_root
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -75,4 +76,16 @@ def environment(workspace: Path | None) -> jinja2.Environment:
 
 
 def render(workspace: Path | None, name: str, context: dict[str, Any]) -> str:
-    return environment(workspace).get_template(name).render(**context)
+    """Render a template; a mistake in a (workspace) template is reported as invalid input."""
+    try:
+        return environment(workspace).get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(exc.filename) if exc.filename else (exc.name or name)
+        raise JdgenError([Diagnostic(where, exc.lineno or 0, 1, f"template syntax: {exc.message}")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise JdgenError([Diagnostic(name, 0, 0, f"template not found: {exc.name}",
+                                     hint="templates are looked up in the workspace templates/ folder, "
+                                          "then the bundled ones")]) from None
+    except jinja2.UndefinedError as exc:
+        raise JdgenError([Diagnostic(name, 0, 0, f"template error: {exc.message}",
+                                     hint="see docs/templates.md for the variables each template receives")]) from None
