@@ -343,3 +343,147 @@ def coverage(ctx: Context, posts: tuple[Path, ...], framework: str, fmt: str, ou
     _emit_report(render_coverage(resolved, library, framework, fmt, ctx.workspace), out_file, fmt)
     if errors:
         sys.exit(1)
+
+
+def _settings(ctx: Context) -> Any:
+    from .config import load_config
+    from .errors import Collector
+
+    found = Collector()
+    settings = load_config(ctx.workspace / "jdgen.yaml", found)
+    found.raise_if_errors()
+    return settings
+
+
+def _resolve_post(ctx: Context, library: Any, post: Path) -> Any:
+    from .posts import resolve_file
+
+    resolved = resolve_file(post, library)
+    for w in resolved.warnings:
+        click.echo(w.format(), err=True)
+    return resolved
+
+
+def _parse_hours(values: tuple[str, ...]) -> dict[str, float]:
+    hours: dict[str, float] = {}
+    for value in values:
+        code, sep, number = value.partition("=")
+        try:
+            hours[code.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"'{value}' is not CODE=HOURS (e.g. ENG=14)", param_hint="--hours") from None
+        if not sep or hours[code.strip()] < 0:
+            raise click.BadParameter(f"'{value}' is not CODE=HOURS (e.g. ENG=14)", param_hint="--hours")
+    return hours
+
+
+def _written(paths: list[Path]) -> None:
+    for p in paths:
+        click.echo(f"wrote {display(p)}")
+
+
+@main.command()
+@click.option("--framework", "-F", help="Build the curriculum of a whole competence or duties framework.")
+@click.option("--post", "post", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Build the curriculum a post needs (its duties and competences).")
+@click.option("-f", "--formats", default="html", show_default=True, help="Comma-separated: html, pdf, docx, md, json.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
+              help="Output folder.")
+@click.option("--hours", multiple=True, metavar="CODE=N", help="Suggested hours for a module (repeatable).")
+@pass_ctx
+def curriculum(ctx: Context, framework: str | None, post: Path | None, formats: str, out: Path,
+               hours: tuple[str, ...]) -> None:
+    """A curriculum derived from competences: one module per cluster or domain.
+
+    Each competence becomes one learning outcome (its own `outcome:` wins; abilities become
+    "Demonstrate the ability to …", knowledge "Explain …"); sub-competences become assessment
+    criteria. Writes OUT/curriculum-<framework>.<ext> or OUT/<post>-curriculum.<ext>.
+
+    \b
+    Examples:
+      jdgen curriculum --framework ips -f html,pdf,docx
+      jdgen curriculum --post examples/posts/pwp.yaml -f json --hours CB=21
+    """
+    from .curriculum import framework_curriculum, post_curriculum
+    from .schema import suggest
+    from .training import write_curriculum
+
+    if bool(framework) == bool(post):
+        raise click.UsageError("give exactly one of --framework ID or --post FILE")
+    chosen = _split_formats(formats, ("html", "pdf", "docx", "md", "json"))
+    library = ctx.library()
+    module_hours = _parse_hours(hours)
+    if framework:
+        options = [f.id for f in library.frameworks.values() if f.kind != "reference"]
+        if framework not in options:
+            raise click.BadParameter(f"unknown framework '{framework}'; "
+                                     f"{suggest(framework, options) or 'choose from ' + ', '.join(options)}",
+                                     param_hint="--framework")
+        result = framework_curriculum(library, framework, module_hours)
+        name = f"curriculum-{framework}"
+    else:
+        assert post is not None
+        result = post_curriculum(_resolve_post(ctx, library, post), library, module_hours)
+        name = f"{post.stem}-curriculum"
+    _written(write_curriculum(result, name, chosen, out, _settings(ctx), ctx.workspace))
+
+
+@main.command()
+@click.option("--post", "post", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The post whose duties and competences to list.")
+@click.option("-f", "--formats", default="html,csv", show_default=True, help="Comma-separated: html, pdf, csv, xlsx.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
+              help="Output folder.")
+@pass_ctx
+def checklist(ctx: Context, post: Path, formats: str, out: Path) -> None:
+    """A self-assessment form of a post's duties and competences.
+
+    Rating scale: 0 not yet, 1 with support, 2 independently, 3 can teach others. The CSV and XLSX
+    templates have the columns person, item, rating, comment (and the statement, for reference),
+    ready to fill in and pass to `jdgen gap`.
+
+    \b
+    Example:
+      jdgen checklist --post examples/posts/pwp.yaml -f pdf,xlsx
+    """
+    from .training import write_checklist
+
+    chosen = _split_formats(formats, ("html", "pdf", "csv", "xlsx"))
+    library = ctx.library()
+    _written(write_checklist(_resolve_post(ctx, library, post), chosen, out, _settings(ctx), ctx.workspace))
+
+
+@main.command()
+@click.option("--post", "post", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The post the people were assessed against.")
+@click.option("--assessments", "assessments", required=True, multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="Filled-in checklists: CSV or XLSX files, or a folder of them (repeatable).")
+@click.option("-f", "--formats", default="html,json", show_default=True, help="Comma-separated: html, csv, json.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
+              help="Output folder.")
+@pass_ctx
+def gap(ctx: Context, post: Path, assessments: tuple[Path, ...], formats: str, out: Path) -> None:
+    """Training needs analysis from filled-in checklists.
+
+    For each person, the items rated below the post's required level (2 unless the post sets
+    `required_level`); a team summary ranking items by how many people need them; and the
+    curriculum modules that would close the gaps. Any problem in the assessments (unknown item,
+    rating out of range, duplicate or missing rows, wrong sheet or header) is reported with file,
+    sheet and row, and nothing is written.
+
+    \b
+    Example:
+      jdgen gap --post examples/posts/pwp.yaml --assessments team/ -f html,csv
+    """
+    from .errors import Collector, JdgenError
+    from .training import write_gap
+
+    chosen = _split_formats(formats, ("html", "csv", "json"))
+    library = ctx.library()
+    resolved = _resolve_post(ctx, library, post)
+    problems = Collector()
+    written = write_gap(resolved, library, list(assessments), chosen, out, _settings(ctx), ctx.workspace, problems)
+    if problems.errors:
+        raise JdgenError(problems.errors)
+    _written(written)

@@ -22,7 +22,7 @@ def _cells(values: Any, top: float, fmt: str) -> list[dict[str, str]]:
 
 
 def _base(settings: Settings, title: str) -> dict[str, Any]:
-    return {"title": title, "organisation": settings.organisation or "", "date": "",
+    return {"title": title, "organisation": settings.organisation or "", "date": "", "doc_label": "Role comparison",
             "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}}
 
 

@@ -162,3 +162,36 @@ def render_docx(view: JobDescriptionView) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def render_curriculum_docx(context: dict[str, Any]) -> bytes:
+    """A curriculum as .docx: modules as Heading 1, outcomes as a numbered list, mapping table."""
+    from docx import Document
+
+    doc = Document()
+    props = doc.core_properties
+    props.title = context["title"]
+    props.created = props.modified = dt.datetime(2026, 1, 1)
+    doc.add_heading(context["title"], level=0)
+    doc.add_paragraph(f"Derived from {context['source']}. Total suggested hours: {context['total_hours']:g}.")
+    _table(doc, ["Module", "Title", "Outcomes", "Hours"],
+           [[str(m["number"]), m["title"], str(len(m["outcomes"])), f"{m['hours']:g}"] for m in context["modules"]])
+    for m in context["modules"]:
+        doc.add_heading(f"Module {m['number']}: {m['title']} ({m['hours']:g} hours)", level=1)
+        if m["description"]:
+            doc.add_paragraph(m["description"])
+        doc.add_heading("Learning outcomes", level=2)
+        for o in m["outcomes"]:
+            _numbered(doc, o["id"], o["text"], o["criteria"])
+        doc.add_heading("Teaching methods", level=2)
+        for t in m["teaching"]:
+            doc.add_paragraph(t, style="List Bullet")
+        doc.add_heading("Assessment", level=2)
+        for a in m["assessment"]:
+            doc.add_paragraph(a, style="List Bullet")
+    doc.add_heading("Mapping of outcomes to competences", level=1)
+    _table(doc, ["Outcome", "Competences covered"],
+           [[o["id"], ", ".join(o["competences"])] for m in context["modules"] for o in m["outcomes"]])
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

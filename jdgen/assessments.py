@@ -1,0 +1,275 @@
+"""Self-assessment checklists and training needs analysis.
+
+A checklist lists a post's duties and competences with the rating scale below. Filled-in
+checklists (CSV or XLSX, one per person or one file for many) are read strictly: every problem is
+reported with file, sheet and row, all together, before any analysis."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Collector, Diagnostic, display_path
+from .posts import ResolvedPost
+from .schema import suggest
+
+SCALE = {0: "Not yet", 1: "With support", 2: "Independently", 3: "Can teach others"}
+COLUMNS = ("person", "item", "rating", "comment", "statement")
+REQUIRED_COLUMNS = ("person", "item", "rating")
+SHEET = "Checklist"
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    cluster: str
+    cluster_title: str
+    text: str
+
+
+def checklist_items(post: ResolvedPost) -> list[ChecklistItem]:
+    """The post's duties (framework and local) and competences, in document order."""
+    items = [ChecklistItem(d.id, d.cluster, d.cluster_title, d.text) for d in post.duties]
+    items += [ChecklistItem(c.id, f"{c.framework}:{c.domain}", c.domain_title, c.text) for c in post.competences]
+    return items
+
+
+def checklist_csv(post: ResolvedPost) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for item in checklist_items(post):
+        writer.writerow(["", item.id, "", "", item.text])
+    return buffer.getvalue()
+
+
+def checklist_xlsx(post: ResolvedPost) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append(list(COLUMNS))
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor="005EB8")
+    items = checklist_items(post)
+    for item in items:
+        ws.append(["", item.id, None, "", item.text])
+    rating = DataValidation(type="whole", operator="between", formula1="0", formula2="3", allow_blank=True,
+                            showErrorMessage=True, error="Rate 0 (not yet) to 3 (can teach others)",
+                            promptTitle="Rating", prompt="; ".join(f"{k} {v.lower()}" for k, v in SCALE.items()))
+    ws.add_data_validation(rating)
+    rating.add(f"C2:C{len(items) + 1}")
+    ws.freeze_panes = "A2"
+    for col, width in zip("ABCDE", (22, 10, 8, 30, 90), strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    scale = wb.create_sheet("Scale")
+    scale.append(["rating", "meaning"])
+    for k, v in SCALE.items():
+        scale.append([k, v])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class Rating:
+    person: str
+    item: str
+    rating: int
+    comment: str
+    where: Diagnostic = field(compare=False)
+
+
+def _rows_csv(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]]]:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        out.add(shown, 0, 0, f"cannot read file: {exc}")
+        return
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        yield shown, number, row
+
+
+def _rows_xlsx(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]]]:
+    from openpyxl import load_workbook
+
+    shown = display_path(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-xlsx file
+        out.add(shown, 0, 0, f"cannot read workbook: {exc}")
+        return
+    try:
+        if SHEET not in wb.sheetnames:
+            out.add(shown, 0, 0, f"no sheet named '{SHEET}' (sheets: {', '.join(wb.sheetnames)})",
+                    hint=suggest(SHEET, wb.sheetnames) or "use the template from `jdgen checklist -f xlsx`")
+            return
+        where = f"{shown}[{SHEET}]"
+        for number, values in enumerate(wb[SHEET].iter_rows(values_only=True), start=1):
+            yield where, number, ["" if v is None else _cell_text(v) for v in values]
+    finally:
+        wb.close()
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_assessments(paths: list[Path], known: list[str], out: Collector) -> list[Rating]:
+    """Every rating in the files; problems go to `out` (with file, sheet and row)."""
+    files = []
+    for p in paths:
+        files += sorted(f for f in p.iterdir() if f.suffix.lower() in (".csv", ".xlsx")) if p.is_dir() else [p]
+    if not files:
+        out.add(", ".join(display_path(p) for p in paths), 0, 0, "no .csv or .xlsx assessment files found")
+    ratings: list[Rating] = []
+    seen: dict[tuple[str, str], str] = {}
+    known_set = set(known)
+    for f in files:
+        rows = _rows_xlsx(f, out) if f.suffix.lower() == ".xlsx" else _rows_csv(f, out)
+        header: dict[str, int] | None = None
+        for where, number, row in rows:
+            if header is None:
+                header = _header(where, row, out)
+                if header is None:
+                    break
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            cells = {name: (row[i].strip() if i < len(row) else "") for name, i in header.items()}
+            rating = _rating(where, number, header, cells, known_set, known, out)
+            if rating is None:
+                continue
+            key = (rating.person, rating.item)
+            if key in seen:
+                out.add(where, number, header["item"] + 1,
+                        f"{rating.person} rates {rating.item} twice (also at {seen[key]})")
+                continue
+            seen[key] = f"{where}:{number}"
+            ratings.append(rating)
+    return ratings
+
+
+def _header(where: str, row: list[str], out: Collector) -> dict[str, int] | None:
+    names = [c.strip().lower() for c in row]
+    problems = False
+    for i, name in enumerate(names):
+        if name and name not in COLUMNS:
+            out.add(where, 1, i + 1, f"unknown column '{row[i]}'",
+                    hint=suggest(name, COLUMNS) or f"columns: {', '.join(COLUMNS)}")
+            problems = True
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        out.add(where, 1, 1, f"missing column(s): {', '.join(missing)}",
+                hint="the header row must be: person,item,rating,comment (from `jdgen checklist`)")
+        problems = True
+    return None if problems else {name: names.index(name) for name in COLUMNS if name in names}
+
+
+def _rating(where: str, number: int, header: dict[str, int], cells: dict[str, str], known_set: set[str],
+            known: list[str], out: Collector) -> Rating | None:
+    person, item, raw = cells["person"], cells["item"], cells["rating"]
+    ok = True
+    if not person:
+        out.add(where, number, header["person"] + 1, "missing person")
+        ok = False
+    if item not in known_set:
+        out.add(where, number, header["item"] + 1, f"unknown item '{item}' for this post" if item else "missing item",
+                hint=suggest(item, known) if item else "")
+        ok = False
+    value = None
+    try:
+        value = int(raw)
+        if value not in SCALE:
+            out.add(where, number, header["rating"] + 1, f"rating {value} is out of range (0 to 3)")
+            ok = False
+    except ValueError:
+        message = "missing rating" if not raw else f"rating '{raw}' is not a whole number 0 to 3"
+        out.add(where, number, header["rating"] + 1, message,
+                hint="0 not yet, 1 with support, 2 independently, 3 can teach others")
+        ok = False
+    if not ok or value is None:
+        return None
+    return Rating(person, item, value, cells.get("comment", ""), Diagnostic(where, number, 1))
+
+
+@dataclass(frozen=True)
+class GapReport:
+    post: str
+    required_level: int
+    people: list[dict[str, Any]]
+    team: list[dict[str, Any]]
+    modules: list[dict[str, Any]]
+
+
+def check_complete(ratings: list[Rating], known: list[str], out: Collector) -> None:
+    """Every person must rate every item of the post."""
+    by_person: dict[str, set[str]] = {}
+    first: dict[str, Diagnostic] = {}
+    for r in ratings:
+        by_person.setdefault(r.person, set()).add(r.item)
+        first.setdefault(r.person, r.where)
+    for person, items in by_person.items():
+        missing = [i for i in known if i not in items]
+        if missing:
+            where = first[person]
+            shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+            out.add(where.path, where.line, 1, f"{person} has no rating for {len(missing)} item(s): {shown}")
+
+
+def gap_analysis(post: ResolvedPost, ratings: list[Rating], module_of: dict[str, tuple[str, str]]) -> GapReport:
+    """Items each person rates below the post's required level; team ranking; modules to close gaps."""
+    items = {i.id: i for i in checklist_items(post)}
+    order = {ident: n for n, ident in enumerate(items)}
+    level = post.required_level
+    people: dict[str, list[str]] = {}
+    for r in ratings:
+        people.setdefault(r.person, [])
+        if r.rating < level:
+            people[r.person].append(r.item)
+    for gaps in people.values():
+        gaps.sort(key=lambda i: order[i])
+    counts: dict[str, list[str]] = {}
+    for person, gaps in people.items():
+        for g in gaps:
+            counts.setdefault(g, []).append(person)
+    team = [{"item": i, "count": len(who), "cluster": items[i].cluster, "cluster_title": items[i].cluster_title,
+             "text": items[i].text, "people": sorted(who)}
+            for i, who in sorted(counts.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))]
+    modules: dict[str, dict[str, Any]] = {}
+    for row in team:
+        number, title = module_of.get(str(row["item"]), ("", "Local induction and supervision"))
+        entry = modules.setdefault(title, {"module": number, "title": title, "items": [], "people": set()})
+        entry["items"].append(row["item"])
+        entry["people"].update(row["people"])
+    module_rows = [{"module": m["module"], "title": m["title"], "items": m["items"], "people": len(m["people"])}
+                   for m in sorted(modules.values(), key=lambda m: (-len(m["people"]), str(m["module"])))]
+    return GapReport(post.name, level, [{"person": p, "gaps": g} for p, g in sorted(people.items())], team,
+                     module_rows)
+
+
+def gap_json(report: GapReport) -> dict[str, Any]:
+    return {"post": report.post, "required_level": report.required_level, "people": report.people,
+            "team": report.team, "modules": report.modules}
+
+
+def gap_csv(report: GapReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["item", "cluster", "count", "people", "text"])
+    for row in report.team:
+        writer.writerow([row["item"], row["cluster"], row["count"], "; ".join(row["people"]), row["text"]])
+    return buffer.getvalue()

@@ -1,0 +1,134 @@
+"""`jdgen curriculum`, `checklist` and `gap`: build the document data and write each format to
+OUT/<name>.<ext>, atomically."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .assessments import (
+    SCALE,
+    check_complete,
+    checklist_csv,
+    checklist_items,
+    checklist_xlsx,
+    gap_analysis,
+    gap_csv,
+    gap_json,
+    read_assessments,
+)
+from .config import Settings
+from .curriculum import Curriculum, curriculum_json
+from .errors import Collector
+from .library import bundled_root
+from .model import Library
+from .output import safe_output_path, write_atomic
+from .posts import ResolvedPost
+from .render.templating import render
+
+
+def _base(settings: Settings, title: str, label: str) -> dict[str, Any]:
+    return {"title": title, "organisation": settings.organisation or "", "date": "", "doc_label": label,
+            "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}}
+
+
+def _write_all(documents: dict[str, str | bytes], out: Path) -> list[Path]:
+    written = []
+    for name, data in documents.items():
+        target = safe_output_path(out, name)
+        write_atomic(target, data)
+        written.append(target)
+    return written
+
+
+def _pdf(html: str, workspace: Path) -> bytes:
+    from .render.pdf import html_to_pdf
+
+    data, _ = html_to_pdf(html, workspace, [bundled_root(), workspace])
+    return data
+
+
+def curriculum_context(c: Curriculum, settings: Settings) -> dict[str, Any]:
+    return {**_base(settings, c.title, "Curriculum"), "source": c.source, "provenance": c.provenance,
+            "total_hours": c.total_hours, "modules": [asdict(m) for m in c.modules]}
+
+
+def write_curriculum(c: Curriculum, name: str, formats: list[str], out: Path, settings: Settings,
+                     workspace: Path) -> list[Path]:
+    context = curriculum_context(c, settings)
+    docs: dict[str, str | bytes] = {}
+    html = render(workspace, "curriculum.html.j2", context) if {"html", "pdf"} & set(formats) else ""
+    for fmt in formats:
+        if fmt == "json":
+            docs[f"{name}.json"] = json.dumps(curriculum_json(c), indent=2, ensure_ascii=False) + "\n"
+        elif fmt == "md":
+            docs[f"{name}.md"] = render(workspace, "curriculum.md.j2", context)
+        elif fmt == "html":
+            docs[f"{name}.html"] = html
+        elif fmt == "pdf":
+            docs[f"{name}.pdf"] = _pdf(html, workspace)
+        elif fmt == "docx":
+            from .render.docx import render_curriculum_docx
+
+            docs[f"{name}.docx"] = render_curriculum_docx(context)
+    return _write_all(docs, out)
+
+
+def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
+    groups: list[dict[str, Any]] = []
+    for item in checklist_items(post):
+        if not groups or groups[-1]["key"] != item.cluster:
+            groups.append({"key": item.cluster, "title": item.cluster_title, "items": []})
+        groups[-1]["items"].append({"id": item.id, "text": item.text})
+    return {**_base(settings, f"Self-assessment: {post.terms['title']}", "Self-assessment"), "groups": groups,
+            "scale": list(SCALE.items()), "required_level": post.required_level}
+
+
+def write_checklist(post: ResolvedPost, formats: list[str], out: Path, settings: Settings,
+                    workspace: Path) -> list[Path]:
+    name = f"{post.name}-checklist"
+    docs: dict[str, str | bytes] = {}
+    html = render(workspace, "checklist.html.j2", checklist_context(post, settings))
+    for fmt in formats:
+        if fmt == "html":
+            docs[f"{name}.html"] = html
+        elif fmt == "pdf":
+            docs[f"{name}.pdf"] = _pdf(html, workspace)
+        elif fmt == "csv":
+            docs[f"{name}.csv"] = checklist_csv(post)
+        elif fmt == "xlsx":
+            docs[f"{name}.xlsx"] = checklist_xlsx(post)
+    return _write_all(docs, out)
+
+
+def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], formats: list[str], out: Path,
+              settings: Settings, workspace: Path, problems: Collector) -> list[Path]:
+    """Read the assessments (every problem collected); write nothing if any is invalid."""
+    from .curriculum import post_curriculum
+
+    known = [i.id for i in checklist_items(post)]
+    ratings = read_assessments(assessments, known, problems)
+    if not problems.errors:  # rows with errors would show up again as "missing"
+        check_complete(ratings, known, problems)
+    if problems.errors:
+        return []
+    curriculum = post_curriculum(post, library)
+    module_of = {ident: (str(m.number), m.title) for m in curriculum.modules for o in m.outcomes
+                 for ident in o.competences}
+    report = gap_analysis(post, ratings, module_of)
+    name = f"{post.name}-gap"
+    docs: dict[str, str | bytes] = {}
+    for fmt in formats:
+        if fmt == "json":
+            docs[f"{name}.json"] = json.dumps(gap_json(report), indent=2, ensure_ascii=False) + "\n"
+        elif fmt == "csv":
+            docs[f"{name}.csv"] = gap_csv(report)
+        elif fmt == "html":
+            title = f"Training needs: {post.terms['title']}"
+            context = {**_base(settings, title, "Training needs analysis"), "people": report.people,
+                       "team": report.team, "modules": report.modules, "required_level": report.required_level,
+                       "required_label": SCALE[report.required_level], "item_count": len(known)}
+            docs[f"{name}.html"] = render(workspace, "gap.html.j2", context)
+    return _write_all(docs, out)
