@@ -44,6 +44,16 @@ def yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def _same_as_bundled(path: Path, folder: Path, bundled: Path) -> bool:
+    """True for a workspace file identical to the bundled file of the same name (e.g. when the
+    workspace is a copy of jdgen's own source tree, used with a non-editable install)."""
+    twin = bundled / path.relative_to(folder)
+    try:
+        return twin.is_file() and twin.read_bytes() == path.read_bytes()
+    except OSError:
+        return False
+
+
 @dataclass
 class _Header:
     doc: Document
@@ -74,8 +84,9 @@ def discover(workspace: Path | None, extra: Iterable[Path] = ()) -> LibrarySourc
     sources.headers += [(p, "bundled") for p in yaml_files(root / "frameworks")]
     sources.clusters += [(p, "bundled") for p in yaml_files(root / "clusters")]
     if workspace is not None and workspace.resolve() != root.resolve():
-        sources.headers += [(p, "workspace") for p in yaml_files(workspace / "frameworks")]
-        sources.clusters += [(p, "workspace") for p in yaml_files(workspace / "clusters")]
+        for folder, target in (("frameworks", sources.headers), ("clusters", sources.clusters)):
+            target += [(p, "workspace") for p in yaml_files(workspace / folder)
+                       if not _same_as_bundled(p, workspace / folder, root / folder)]
     known = {p.resolve() for p in sources.all_paths()}
     for path in extra:
         if path.resolve() in known:
