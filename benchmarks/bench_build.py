@@ -29,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTS = ROOT / "examples" / "posts"
@@ -63,7 +65,7 @@ def run_jdgen(args: list[str]) -> tuple[float, str]:
     return elapsed, proc.stdout + proc.stderr
 
 
-def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -82,7 +84,7 @@ def main() -> None:
     workspace = ROOT
     library, settings, clauses = _context(workspace)
 
-    def resolve_post():  # type: ignore[no-untyped-def]
+    def resolve_post() -> Any:
         doc, problems = load_post(POST)
         assert doc is not None, problems
         out = Collector()

@@ -141,7 +141,9 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
     for f in files:
         rows = _rows_xlsx(f, out) if f.suffix.lower() == ".xlsx" else _rows_csv(f, out)
         header: dict[str, int] | None = None
+        empty = True
         for where, number, row in rows:
+            empty = False
             if header is None:
                 header = _header(where, row, out)
                 if header is None:
@@ -160,6 +162,8 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
                 continue
             seen[key] = f"{where}:{number}"
             ratings.append(rating)
+        if empty and not any(d.path.startswith(display_path(f)) for d in out.items):
+            out.add(display_path(f), 0, 0, "the file is empty: expected a header row person,item,rating,comment")
     return ratings
 
 

@@ -107,12 +107,17 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         if options.strict and out.warnings:
             return result
         result.title, result.grade = post.terms["title"], post.terms["grade"]
+        documents: dict[str, bytes | str] = {}
         for fmt in options.formats:
             data, refused = render_format(post, library, settings, clauses, fmt, options.workspace)
             result.diagnostics += [Diagnostic(result.post, 0, 0, f"refused to fetch {url}: only files of jdgen "
                                               "and the workspace, and data: URLs, may be used", "warning")
                                    for url in refused]
-            target = safe_output_path(options.out, f"{post_path.stem}.{fmt}")
+            documents[f"{post_path.stem}.{fmt}"] = data
+        if options.strict and result.diagnostics:
+            return result
+        for name, data in documents.items():  # written only once every format has rendered
+            target = safe_output_path(options.out, name)
             write_atomic(target, data)
             result.files.append(target.name)
         result.status = "built"
@@ -161,6 +166,8 @@ def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = F
           progress: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
     """Build every post; unchanged posts are skipped unless `force`."""
     posts = [p for t in targets for p in post_files(t)]
+    writes_index = len(posts) > 1 or any(t.is_dir() for t in targets)
+    posts, refused = _unique_names(posts, writes_index)
     options.out.mkdir(parents=True, exist_ok=True)
     cache = _load_cache(options.out)
     shared = library_fingerprint(options.workspace)
@@ -191,15 +198,34 @@ def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = F
                 progress(results[-1])
     order = {str(p): i for i, p in enumerate(posts)}
     results.sort(key=lambda r: order[r.post])
+    results += refused
     for r in results:
         if r.status == "failed":
             cache.pop(r.name, None)
         else:
             cache[r.name] = {"fingerprint": r.fingerprint, "files": r.files, "title": r.title, "grade": r.grade}
     write_atomic(options.out / CACHE_FILE, json.dumps(cache, indent=1, sort_keys=True))
-    if len(posts) > 1 or any(t.is_dir() for t in targets):
+    if writes_index:
         write_index(results, options)
     return results
+
+
+def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], list[BuildResult]]:
+    """Posts whose outputs would collide (same file stem, or 'index' beside the folder index) are refused."""
+    seen: dict[str, Path] = {}
+    keep, refused = [], []
+    for post in posts:
+        clash = seen.get(post.stem)
+        if clash is not None or (writes_index and post.stem == "index"):
+            why = (f"another post has the same file name ({display_path(clash)}); outputs are named after it"
+                   if clash is not None else "a post named 'index' would overwrite the folder's index.html")
+            refused.append(BuildResult(str(post), post.stem, "failed",
+                                       diagnostics=[Diagnostic(display_path(post), 0, 0, why,
+                                                               hint="rename the post file")]))
+            continue
+        seen[post.stem] = post
+        keep.append(post)
+    return keep, refused
 
 
 def write_index(results: list[BuildResult], options: BuildOptions) -> None:

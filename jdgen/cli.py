@@ -413,6 +413,13 @@ def curriculum(ctx: Context, framework: str | None, post: Path | None, formats: 
     chosen = _split_formats(formats, ("html", "pdf", "docx", "md", "json"))
     library = ctx.library()
     module_hours = _parse_hours(hours)
+    scope = [library.frameworks[framework]] if framework in library.frameworks else library.frameworks.values()
+    codes = {c for fw in scope for cl in fw.clusters for c in (cl.code, cl.shown_code)}
+    for code in module_hours:
+        if code not in codes:
+            hint = suggest(code, codes)
+            raise click.BadParameter(f"no module with code '{code}'" + (f"; {hint}" if hint else ""),
+                                     param_hint="--hours")
     if framework:
         options = [f.id for f in library.frameworks.values() if f.kind != "reference"]
         if framework not in options:

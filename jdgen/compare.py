@@ -76,7 +76,7 @@ def compare_pair(a: ResolvedPost, b: ResolvedPost, library: Library) -> PairRepo
                                         "title": cluster.title if cluster else code,
                                         "shared": [], "only_a": [], "only_b": []})
         bucket = "shared" if ident in ids_a and ident in ids_b else ("only_a" if ident in ids_a else "only_b")
-        row[bucket].append(item_id)
+        row[bucket].append(shown_id(ident, duty_fws))
     per_cluster = {}
     for key, row in clusters.items():
         total = len(row["shared"]) + len(row["only_a"]) + len(row["only_b"])

@@ -138,6 +138,7 @@ def resolve_file(path: Path, library: Library) -> ResolvedPost:
 def resolve(doc: Document, library: Library, out: Collector, name: str) -> ResolvedPost:
     """Resolve a schema-valid post document. Problems go to `out` (errors and warnings)."""
     data = doc.data
+    _check_dates(doc, out)
     duty_fw, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)
     hours = float(data["hours_per_week"])
@@ -152,6 +153,20 @@ def resolve(doc: Document, library: Library, out: Collector, name: str) -> Resol
         ksf_outline=outline, supervision=supervision, person_spec=spec,
         required_level=int(data.get("required_level", 2)), clauses=dict(data.get("clauses", {})),
         warnings=tuple(out.warnings))
+
+
+def _check_dates(doc: Document, out: Collector) -> None:
+    import datetime as dt
+
+    for key in ("date_posted", "closing_date"):
+        if key in doc.data:
+            try:
+                dt.date.fromisoformat(doc.data[key])
+            except ValueError:
+                out.extend([doc.diag((key,), f"{key} '{doc.data[key]}' is not a real date")])
+    posted, closing = doc.data.get("date_posted", ""), doc.data.get("closing_date", "")
+    if posted and closing and closing < posted:
+        out.extend([doc.diag(("closing_date",), f"closing_date {closing} is before date_posted {posted}")])
 
 
 def _terms(data: dict[str, Any]) -> dict[str, Any]:

@@ -33,8 +33,9 @@ def load_posts(paths: list[Path], library: Library) -> tuple[list[ResolvedPost],
             continue
         if post.name in seen:
             problems.append(Diagnostic(doc.path, 0, 0, f"another post is also named '{post.name}' "
-                                                       f"({seen[post.name]}); post names are file stems",
-                                       "warning"))
+                                                       f"({seen[post.name]}); posts are named by their file stem",
+                                       hint="rename one of the files"))
+            continue
         seen[post.name] = doc.path
         posts.append(post)
     return posts, problems

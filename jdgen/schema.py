@@ -31,11 +31,25 @@ def load_schema(name: str) -> dict[str, Any]:
     return dict(json.loads(text))
 
 
+def _inline_local_refs(node: Any, defs: dict[str, Any]) -> Any:
+    """Replace `{"$ref": "#/$defs/x"}` by the definition itself: the schemas are not recursive, and
+    resolving thousands of references dominated validation of large libraries."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline_local_refs(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline_local_refs(v, defs) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline_local_refs(v, defs) for v in node]
+    return node
+
+
 @cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(load_schema(name), registry=_registry())
+    schema = load_schema(name)
+    return Draft202012Validator(_inline_local_refs(schema, schema.get("$defs", {})), registry=_registry())
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:
@@ -102,6 +116,8 @@ def _reword(error: Any, doc: Document) -> Diagnostic:
         from jsonschema.exceptions import best_match
 
         return _reword(best_match(error.context), doc)
+    if kind == "type" and schema.get("x-message"):
+        return doc.diag(path, f"{name} must be {schema['x-message']}; got {_describe(inst)}")
     if kind == "type":
         expected = error.validator_value
         names = [_TYPES.get(t) or str(t) for t in (expected if isinstance(expected, list) else [expected])]

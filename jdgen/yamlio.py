@@ -32,8 +32,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_COLLECTION_TAGS: dict[type, str] = {yaml.MappingNode: "tag:yaml.org,2002:map",
-                                     yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_INT = "tag:yaml.org,2002:int"
+_COLLECTION_TAGS: dict[type, str] = {yaml.MappingNode: _MAP, yaml.SequenceNode: _SEQ}
 
 
 @dataclass
@@ -78,22 +80,31 @@ class _Builder:
         self.problems.append(Diagnostic(self.doc.path, line, col, message, "error", hint))
 
     def build(self, node: yaml.Node, path: JsonPath, in_alias: bool = False) -> Any:
-        if id(node) in self.seen:
+        node_id = id(node)
+        if node_id in self.seen:
             in_alias = True
-        self.seen.add(id(node))
+        else:
+            self.seen.add(node_id)
         if in_alias:
             self.expanded += 1
             if self.expanded > MAX_ALIAS_EXPANSION:
                 raise _AliasBomb(node)
-        self.doc.values.setdefault(path, self._pos(node))
+        mark = node.start_mark
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        tag = node.tag
+        if tag == _STR:  # the common case first: plain text
+            return node.value
         expected = _COLLECTION_TAGS.get(type(node))
-        if expected and node.tag != expected:
-            self._problem(node, f"unsupported tag '{node.tag}'", "jdgen reads plain YAML values only")
+        if expected and tag != expected:
+            self._problem(node, f"unsupported tag '{tag}'", "jdgen reads plain YAML values only")
             return None
-        if isinstance(node, yaml.MappingNode):
+        if expected == _MAP:
+            assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, path, in_alias)
-        if isinstance(node, yaml.SequenceNode):
+        if expected == _SEQ:
             return [self.build(child, (*path, i), in_alias) for i, child in enumerate(node.value)]
+        if tag == _INT and node.value.isdigit():
+            return int(node.value)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath, in_alias: bool) -> dict[str, Any]:
@@ -112,8 +123,9 @@ class _Builder:
                 self._problem(key_node, f"duplicate key '{key}' (first defined on line {first})",
                               "each key may appear once in a mapping; remove or rename one")
                 continue
-            self.doc.keys.setdefault((*path, key), self._pos(key_node))
-            result[key] = self.build(value_node, (*path, key), in_alias)
+            key_path = (*path, key)
+            self.doc.keys[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, key_path, in_alias)
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:

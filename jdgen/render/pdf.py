@@ -43,14 +43,20 @@ def html_to_pdf(html: str, base_dir: Path, roots: list[Path], date: str = "") ->
     from weasyprint import HTML
 
     fetcher = _fetcher_class()(roots)
+    epoch = DEFAULT_EPOCH
     if date:
         import datetime as dt
 
-        stamp = dt.datetime.fromisoformat(date).replace(tzinfo=dt.UTC)
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
-    else:
-        os.environ["SOURCE_DATE_EPOCH"] = DEFAULT_EPOCH
-    document = HTML(string=html, base_url=str(base_dir.resolve()) + os.sep, url_fetcher=fetcher)
-    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+        epoch = str(int(dt.datetime.fromisoformat(date).replace(tzinfo=dt.UTC).timestamp()))
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch  # fontTools stamps subset fonts with it: same input, same bytes
+    try:
+        document = HTML(string=html, base_url=str(base_dir.resolve()) + os.sep, url_fetcher=fetcher)
+        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+        data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
     return bytes(data), fetcher.refused

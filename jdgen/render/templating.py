@@ -78,7 +78,8 @@ def environment(workspace: Path | None) -> jinja2.Environment:
 def render(workspace: Path | None, name: str, context: dict[str, Any]) -> str:
     """Render a template; a mistake in a (workspace) template is reported as invalid input."""
     try:
-        return environment(workspace).get_template(name).render(**context)
+        folder = workspace.resolve() if workspace is not None else None
+        return environment(folder).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename) if exc.filename else (exc.name or name)
         raise JdgenError([Diagnostic(where, exc.lineno or 0, 1, f"template syntax: {exc.message}")]) from None
