@@ -95,16 +95,11 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
     result = BuildResult(str(post_path), post_path.stem, "failed", fingerprint=fp)
     try:
         library, settings, clauses = _context(options.workspace)
-        from .posts import load_post, resolve
+        from .posts import resolve_file
 
-        doc, problems = load_post(post_path)
-        if doc is None:
-            raise JdgenError(problems)
-        out = Collector()
-        post = resolve(doc, library, out, name=post_path.stem)
-        out.raise_if_errors()
-        result.diagnostics += out.warnings
-        if options.strict and out.warnings:
+        post = resolve_file(post_path, library)
+        result.diagnostics += post.warnings
+        if options.strict and post.warnings:
             return result
         result.title, result.grade = post.terms["title"], post.terms["grade"]
         documents: dict[str, bytes | str] = {}
@@ -230,16 +225,14 @@ def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], li
 
 def write_index(results: list[BuildResult], options: BuildOptions) -> None:
     from .config import load_config
-    from .render.templating import render
+    from .render.templating import page_context, render
 
     settings = load_config(options.workspace / "jdgen.yaml", Collector())
     posts = [{"title": r.title or r.name, "grade": r.grade, "status": {"built": "Built", "skipped": "Up to date",
                                                                         "failed": "Failed: see messages"}[r.status],
               "files": [{"href": f, "format": f.rsplit(".", 1)[-1]} for f in r.files]} for r in results]
-    organisation = settings.organisation or ""
     html = render(options.workspace, "index.html.j2",
-                  {"posts": posts, "organisation": organisation, "title": "Job descriptions", "date": "",
-                   "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}})
+                  {**page_context(settings, "Job descriptions", "Job descriptions"), "posts": posts})
     write_atomic(safe_output_path(options.out, "index.html"), html)
 
 

@@ -178,13 +178,7 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
     from .build import build as run_build
 
     if formats is None:
-        from .config import load_config
-        from .errors import Collector
-
-        found = Collector()
-        settings = load_config(ctx.workspace / "jdgen.yaml", found)
-        found.raise_if_errors()
-        formats = ",".join(settings.formats)
+        formats = ",".join(_settings(ctx).formats)
     chosen = _split_formats(formats, FORMATS)
     options = BuildOptions(out=out, formats=tuple(chosen), workspace=ctx.workspace, strict=strict)
     total = sum(len(list(t.rglob("*.y*ml"))) if t.is_dir() else 1 for t in targets)

@@ -26,12 +26,7 @@ from .library import bundled_root
 from .model import Library
 from .output import safe_output_path, write_atomic
 from .posts import ResolvedPost
-from .render.templating import render
-
-
-def _base(settings: Settings, title: str, label: str) -> dict[str, Any]:
-    return {"title": title, "organisation": settings.organisation or "", "date": "", "doc_label": label,
-            "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}}
+from .render.templating import page_context, render
 
 
 def _write_all(documents: dict[str, str | bytes], out: Path) -> list[Path]:
@@ -51,7 +46,7 @@ def _pdf(html: str, workspace: Path) -> bytes:
 
 
 def curriculum_context(c: Curriculum, settings: Settings) -> dict[str, Any]:
-    return {**_base(settings, c.title, "Curriculum"), "source": c.source, "provenance": c.provenance,
+    return {**page_context(settings, c.title, "Curriculum"), "source": c.source, "provenance": c.provenance,
             "total_hours": c.total_hours, "modules": [asdict(m) for m in c.modules]}
 
 
@@ -82,7 +77,7 @@ def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
         if not groups or groups[-1]["key"] != item.cluster:
             groups.append({"key": item.cluster, "title": item.cluster_title, "items": []})
         groups[-1]["items"].append({"id": item.id, "text": item.text})
-    return {**_base(settings, f"Self-assessment: {post.terms['title']}", "Self-assessment"), "groups": groups,
+    return {**page_context(settings, f"Self-assessment: {post.terms['title']}", "Self-assessment"), "groups": groups,
             "scale": list(SCALE.items()), "required_level": post.required_level}
 
 
@@ -127,7 +122,7 @@ def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], for
             docs[f"{name}.csv"] = gap_csv(report)
         elif fmt == "html":
             title = f"Training needs: {post.terms['title']}"
-            context = {**_base(settings, title, "Training needs analysis"), "people": report.people,
+            context = {**page_context(settings, title, "Training needs analysis"), "people": report.people,
                        "team": report.team, "modules": report.modules, "required_level": report.required_level,
                        "required_label": SCALE[report.required_level], "item_count": len(known)}
             docs[f"{name}.html"] = render(workspace, "gap.html.j2", context)

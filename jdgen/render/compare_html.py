@@ -9,7 +9,7 @@ from typing import Any
 from ..compare import Coverage, Matrices, PairReport
 from ..config import Settings
 from .tables import heat
-from .templating import render
+from .templating import page_context, render
 
 
 def _cells(values: Any, top: float, fmt: str) -> list[dict[str, str]]:
@@ -21,11 +21,6 @@ def _cells(values: Any, top: float, fmt: str) -> list[dict[str, str]]:
     return cells
 
 
-def _base(settings: Settings, title: str) -> dict[str, Any]:
-    return {"title": title, "organisation": settings.organisation or "", "date": "", "doc_label": "Role comparison",
-            "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}}
-
-
 def compare_html(m: Matrices, report: PairReport | None, settings: Settings, workspace: Path | None) -> str:
     pair = None
     if report is not None:
@@ -33,7 +28,7 @@ def compare_html(m: Matrices, report: PairReport | None, settings: Settings, wor
         pair["clusters"] = [{**r, "heat": heat(r["similarity"])} for r in report.by_cluster]
     title = f"Comparison: {report.names[0]} and {report.names[1]}" if report else f"Comparison of {len(m.posts)} posts"
     context = {
-        **_base(settings, title),
+        **page_context(settings, title, "Role comparison"),
         "posts": [{"name": n, "title": t} for n, t in zip(m.posts, m.titles, strict=True)],
         "similarity": [{"name": n, "title": t, "cells": _cells(row, 1.0, "{:.2f}")}
                        for n, t, row in zip(m.posts, m.titles, m.similarity, strict=True)],
@@ -48,7 +43,8 @@ def compare_html(m: Matrices, report: PairReport | None, settings: Settings, wor
 
 
 def coverage_html(c: Coverage, settings: Settings, workspace: Path | None) -> str:
-    context = {**_base(settings, f"Coverage of {c.framework}"), "framework": c.framework, "posts": c.posts,
+    context = {**page_context(settings, f"Coverage of {c.framework}", "Framework coverage"),
+               "framework": c.framework, "posts": c.posts,
                "items": c.items, "uncovered": c.uncovered, "total": len(c.items),
                "covered": len(c.items) - len(c.uncovered)}
     return render(workspace, "coverage.html.j2", context)

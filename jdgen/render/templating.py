@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from ..config import Settings
 from ..errors import Diagnostic, JdgenError, display_path
 from ..library import bundled_root
 
@@ -22,6 +23,12 @@ def md_escape(value: Any) -> str:
     text = " ".join(str(value).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+def page_context(settings: Settings, title: str, label: str) -> dict[str, Any]:
+    """What base.html.j2 and jd.css need on every page: title, organisation, colours, footer label."""
+    return {"title": title, "organisation": settings.organisation or "", "date": "", "doc_label": label,
+            "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}}
 
 
 def css_string(value: Any) -> str:
