@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,10 +32,17 @@ class ChecklistItem:
     text: str
 
 
+def standalone(text: str) -> str:
+    """A statement that introduces sub-items ('…, by:') made to stand alone ('….')."""
+    stripped = re.sub(r",?\s*by:\s*$|:\s*$", "", text.strip())
+    return stripped if stripped.endswith((".", "?", "!")) else stripped + "."
+
+
 def checklist_items(post: ResolvedPost) -> list[ChecklistItem]:
     """The post's duties (framework and local) and competences, in document order."""
-    items = [ChecklistItem(d.id, d.cluster, d.cluster_title, d.text) for d in post.duties]
-    items += [ChecklistItem(c.id, f"{c.framework}:{c.domain}", c.domain_title, c.text) for c in post.competences]
+    items = [ChecklistItem(d.id, d.cluster, d.cluster_title, standalone(d.text)) for d in post.duties]
+    items += [ChecklistItem(c.id, f"{c.framework}:{c.domain}", c.domain_title, standalone(c.text))
+              for c in post.competences]
     return items
 
 
@@ -217,6 +225,7 @@ class GapReport:
     people: list[dict[str, Any]]
     team: list[dict[str, Any]]
     modules: list[dict[str, Any]]
+    by_cluster: list[dict[str, Any]]
 
 
 def check_complete(ratings: list[Rating], known: list[str], out: Collector) -> None:
@@ -250,24 +259,33 @@ def gap_analysis(post: ResolvedPost, ratings: list[Rating], module_of: dict[str,
     for person, gaps in people.items():
         for g in gaps:
             counts.setdefault(g, []).append(person)
-    team = [{"item": i, "count": len(who), "cluster": items[i].cluster, "cluster_title": items[i].cluster_title,
-             "text": items[i].text, "people": sorted(who)}
-            for i, who in sorted(counts.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))]
+    ranked = sorted(counts.items(), key=lambda kv: (-len(kv[1]), order[kv[0]]))
+    team: list[dict[str, Any]] = [{"item": i, "count": len(who), "cluster": items[i].cluster,
+                                   "cluster_title": items[i].cluster_title, "text": items[i].text,
+                                   "people": sorted(who)} for i, who in ranked]
     modules: dict[str, dict[str, Any]] = {}
-    for row in team:
-        number, title = module_of.get(str(row["item"]), ("", "Local induction and supervision"))
+    for ident in sorted(counts, key=lambda i: order[i]):
+        number, title = module_of.get(ident, ("", "Local induction and supervision"))
         entry = modules.setdefault(title, {"module": number, "title": title, "items": [], "people": set()})
-        entry["items"].append(row["item"])
-        entry["people"].update(row["people"])
+        entry["items"].append(ident)
+        entry["people"].update(counts[ident])
     module_rows = [{"module": m["module"], "title": m["title"], "items": m["items"], "people": len(m["people"])}
-                   for m in sorted(modules.values(), key=lambda m: (-len(m["people"]), str(m["module"])))]
+                   for m in sorted(modules.values(), key=lambda m: int(m["module"] or 10**6))]
+    clusters: dict[str, dict[str, Any]] = {}
+    for row in team:
+        group = clusters.setdefault(row["cluster"], {"cluster": row["cluster"], "title": row["cluster_title"],
+                                                     "first": order[row["item"]], "items": []})
+        group["first"] = min(group["first"], order[row["item"]])
+        group["items"].append(row)
+    by_cluster = [{"cluster": g["cluster"], "title": g["title"], "items": g["items"]}
+                  for g in sorted(clusters.values(), key=lambda g: g["first"])]
     return GapReport(post.name, level, [{"person": p, "gaps": g} for p, g in sorted(people.items())], team,
-                     module_rows)
+                     module_rows, by_cluster)
 
 
 def gap_json(report: GapReport) -> dict[str, Any]:
     return {"post": report.post, "required_level": report.required_level, "people": report.people,
-            "team": report.team, "modules": report.modules}
+            "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules}
 
 
 def gap_csv(report: GapReport) -> str:

@@ -123,7 +123,8 @@ def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], for
         elif fmt == "html":
             title = f"Training needs: {post.terms['title']}"
             context = {**page_context(settings, title, "Training needs analysis"), "people": report.people,
-                       "team": report.team, "modules": report.modules, "required_level": report.required_level,
+                       "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
+                       "required_level": report.required_level,
                        "required_label": SCALE[report.required_level], "item_count": len(known)}
             docs[f"{name}.html"] = render(workspace, "gap.html.j2", context)
     return _write_all(docs, out)
