@@ -71,10 +71,10 @@ def checklist_xlsx(post: ResolvedPost) -> bytes:
     for item in items:
         ws.append(["", item.id, None, "", item.text])
     rating = DataValidation(type="whole", operator="between", formula1="0", formula2="3", allow_blank=True,
-                            showErrorMessage=True, error="Rate 0 (not yet) to 3 (can teach others)",
+                            showErrorMessage=True, showInputMessage=True, error="Rate 0 (not yet) to 3 (can teach others)",
                             promptTitle="Rating", prompt="; ".join(f"{k} {v.lower()}" for k, v in SCALE.items()))
     ws.add_data_validation(rating)
-    rating.add(f"C2:C{len(items) + 1}")
+    rating.add("C2:C10000")  # beyond the template rows, for the rows of more people
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDE", (22, 10, 8, 30, 90), strict=True):
         ws.column_dimensions[col].width = width

@@ -19,9 +19,9 @@ NEAR_DUPLICATE = 0.9
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
-    """|A ∩ B| / |A ∪ B|; two empty sets are identical (1.0)."""
+    """|A ∩ B| / |A ∪ B|; 0.0 when neither post has framework items (nothing shows they are alike)."""
     union = a | b
-    return len(a & b) / len(union) if union else 1.0
+    return len(a & b) / len(union) if union else 0.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def compare_pair(a: ResolvedPost, b: ResolvedPost, library: Library) -> PairRepo
     per_cluster = {}
     for key, row in clusters.items():
         total = len(row["shared"]) + len(row["only_a"]) + len(row["only_b"])
-        row["similarity"] = round(len(row["shared"]) / total, 4) if total else 1.0
+        row["similarity"] = round(len(row["shared"]) / total, 4) if total else 0.0
         per_cluster[key] = row["similarity"]
     local_a = {" ".join(d.text.split()).casefold(): d.text for d in a.duties if not d.framework}
     local_b = {" ".join(d.text.split()).casefold(): d.text for d in b.duties if not d.framework}
@@ -149,7 +149,7 @@ def similarity_matrix(x: np.ndarray) -> np.ndarray:
     sizes = np.diag(inter).copy()
     union = sizes[:, None] + sizes[None, :] - inter
     with np.errstate(divide="ignore", invalid="ignore"):
-        sim = np.where(union > 0, inter / np.where(union > 0, union, 1), 1.0).astype(np.float32)
+        sim = np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0).astype(np.float32)
     np.fill_diagonal(sim, 1.0)
     return sim
 

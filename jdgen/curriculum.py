@@ -12,7 +12,7 @@ from typing import Any
 from .model import Cluster, Item, Library
 from .posts import ResolvedPost
 
-#: Default suggested hours per outcome, by the kind of competence (documented in docs/curricula.md).
+#: Default suggested hours per outcome, by the kind of competence (documented in docs/training.md).
 HOURS_PER_OUTCOME = {"knowledge": 2.0, "ability": 3.0, "duty": 3.0}
 TEACHING = {
     "skills": "Experiential skills workshops: demonstration, then practice with feedback",

@@ -439,3 +439,22 @@ def test_coverage_csv() -> None:
     assert by_id["A8"] == ["A", "1", "0", "1"]
     assert by_id["W2"] == ["W", "1", "1", "2"]
     assert by_id["HS1"] == ["H&S", "0", "0", "0"]
+
+
+def test_posts_without_framework_items_are_not_near_duplicates(tmp_path: Path) -> None:
+    # Two posts with only local duties share no framework item: nothing shows they are alike,
+    # so their similarity is 0, not 1, and they are not flagged as near-duplicates.
+    from jdgen.compare import jaccard
+
+    assert jaccard(set(), set()) == 0.0
+    for name, duty in (("x", "Run a weekly drop-in."), ("y", "Keep the team rota.")):
+        (tmp_path / f"{name}.yaml").write_text(
+            "title: Local Post\norganisation: Test NHS Trust\ngrade: Band 5\nhours_per_week: 37.5\n"
+            "contract: Permanent\nbase: Test Health Centre\nresponsible_to: Team Lead\n"
+            "accountable_to: Service Manager\nsummary: A post with local duties only.\n"
+            f"duties:\n  local: ['{duty}']\n", encoding="utf-8")
+    result = run("compare", str(tmp_path / "x.yaml"), str(tmp_path / "y.yaml"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["similarity"] == [[1.0, 0.0], [0.0, 1.0]]
+    assert data["near_duplicates"] == []
