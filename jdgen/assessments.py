@@ -71,7 +71,8 @@ def checklist_xlsx(post: ResolvedPost) -> bytes:
     for item in items:
         ws.append(["", item.id, None, "", item.text])
     rating = DataValidation(type="whole", operator="between", formula1="0", formula2="3", allow_blank=True,
-                            showErrorMessage=True, showInputMessage=True, error="Rate 0 (not yet) to 3 (can teach others)",
+                            showErrorMessage=True, showInputMessage=True,
+                            error="Rate 0 (not yet) to 3 (can teach others)",
                             promptTitle="Rating", prompt="; ".join(f"{k} {v.lower()}" for k, v in SCALE.items()))
     ws.add_data_validation(rating)
     rating.add("C2:C10000")  # beyond the template rows, for the rows of more people
