@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Collector, Diagnostic, display_path
+from .errors import Collector, display_path
 from .posts import ResolvedPost
 from .schema import suggest
 
@@ -90,13 +90,14 @@ def checklist_xlsx(post: ResolvedPost) -> bytes:
     return buffer.getvalue()
 
 
-@dataclass
+@dataclass(slots=True)
 class Rating:
     person: str
     item: str
     rating: int
     comment: str
-    where: Diagnostic = field(compare=False)
+    source: str = field(compare=False, default="")
+    row: int = field(compare=False, default=0)
 
 
 def _rows_csv(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]]]:
@@ -145,7 +146,7 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
     if not files:
         out.add(", ".join(display_path(p) for p in paths), 0, 0, "no .csv or .xlsx assessment files found")
     ratings: list[Rating] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
     known_set = set(known)
     for f in files:
         rows = _rows_xlsx(f, out) if f.suffix.lower() == ".xlsx" else _rows_csv(f, out)
@@ -158,7 +159,7 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
                 if header is None:
                     break
                 continue
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
             cells = {name: (row[i].strip() if i < len(row) else "") for name, i in header.items()}
             rating = _rating(where, number, header, cells, known_set, known, out)
@@ -166,10 +167,11 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
                 continue
             key = (rating.person, rating.item)
             if key in seen:
+                first_file, first_row = seen[key]
                 out.add(where, number, header["item"] + 1,
-                        f"{rating.person} rates {rating.item} twice (also at {seen[key]})")
+                        f"{rating.person} rates {rating.item} twice (also at {first_file}:{first_row})")
                 continue
-            seen[key] = f"{where}:{number}"
+            seen[key] = (where, number)
             ratings.append(rating)
         if empty and not any(d.path.startswith(display_path(f)) for d in out.items):
             out.add(display_path(f), 0, 0, "the file is empty: expected a header row person,item,rating,comment")
@@ -216,7 +218,7 @@ def _rating(where: str, number: int, header: dict[str, int], cells: dict[str, st
         ok = False
     if not ok or value is None:
         return None
-    return Rating(person, item, value, cells.get("comment", ""), Diagnostic(where, number, 1))
+    return Rating(person, item, value, cells.get("comment", ""), where, number)
 
 
 @dataclass(frozen=True)
@@ -232,16 +234,16 @@ class GapReport:
 def check_complete(ratings: list[Rating], known: list[str], out: Collector) -> None:
     """Every person must rate every item of the post."""
     by_person: dict[str, set[str]] = {}
-    first: dict[str, Diagnostic] = {}
+    first: dict[str, Rating] = {}
     for r in ratings:
         by_person.setdefault(r.person, set()).add(r.item)
-        first.setdefault(r.person, r.where)
+        first.setdefault(r.person, r)
     for person, items in by_person.items():
         missing = [i for i in known if i not in items]
         if missing:
             where = first[person]
             shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            out.add(where.path, where.line, 1, f"{person} has no rating for {len(missing)} item(s): {shown}")
+            out.add(where.source, where.row, 1, f"{person} has no rating for {len(missing)} item(s): {shown}")
 
 
 def gap_analysis(post: ResolvedPost, ratings: list[Rating], module_of: dict[str, tuple[str, str]]) -> GapReport:
