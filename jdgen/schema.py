@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import Diagnostic
+from .quickcheck import quick_valid
 from .yamlio import Document, JsonPath
 
 
@@ -45,11 +46,16 @@ def _inline_local_refs(node: Any, defs: dict[str, Any]) -> Any:
 
 
 @cache
+def _inlined(name: str) -> dict[str, Any]:
+    schema = load_schema(name)
+    return dict(_inline_local_refs(schema, schema.get("$defs", {})))
+
+
+@cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
-    schema = load_schema(name)
-    return Draft202012Validator(_inline_local_refs(schema, schema.get("$defs", {})), registry=_registry())
+    return Draft202012Validator(_inlined(name), registry=_registry())
 
 
 def suggest(name: str, choices: Iterable[str]) -> str:
@@ -150,5 +156,7 @@ def _reword(error: Any, doc: Document) -> Diagnostic:
 
 def schema_diagnostics(doc: Document, schema_name: str) -> list[Diagnostic]:
     """Every JSON Schema problem of `doc`, reworded and positioned."""
+    if quick_valid(_inlined(schema_name), doc.data):
+        return []  # the common case, without building jsonschema's error tree
     found = {(_reword(e, doc)) for e in _validator(schema_name).iter_errors(doc.data)}
     return sorted(found)
