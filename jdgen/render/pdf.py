@@ -53,7 +53,7 @@ def html_to_pdf(html: str, base_dir: Path, roots: list[Path], date: str = "") ->
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + os.sep, url_fetcher=fetcher)
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        data = document.write_pdf(pdf_identifier=identifier, pdf_tags=True)
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")  # tagged, PDF/UA-1
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
