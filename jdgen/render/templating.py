@@ -15,13 +15,14 @@ from ..config import Settings
 from ..errors import Diagnostic, JdgenError, display_path
 from ..library import bundled_root
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#!|~])")
 
 
 def md_escape(value: Any) -> str:
     """Escape text for Markdown so YAML text cannot inject links, HTML or formatting."""
     text = " ".join(str(value).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"^([-+])(\s)", r"\\\1\2", text)  # would start a list item
     return re.sub(r"^(\d+)\.", r"\1\\.", text)
 
 
