@@ -97,7 +97,7 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         library, settings, clauses = _context(options.workspace)
         from .posts import resolve_file
 
-        post = resolve_file(post_path, library)
+        post = resolve_file(post_path, library, settings.organisation)
         result.diagnostics += post.warnings
         if options.strict and post.warnings:
             return result

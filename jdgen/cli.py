@@ -296,7 +296,7 @@ def compare(ctx: Context, posts: tuple[Path, ...], fmt: str, out_file: Path | No
     from .reports import load_posts, render_compare
 
     library = ctx.library()
-    resolved, problems = load_posts(list(posts), library)
+    resolved, problems = load_posts(list(posts), library, _settings(ctx).organisation)
     errors = _report_problems(problems)
     if len(resolved) < 2:
         click.echo(f"error: need at least two valid posts to compare, found {len(resolved)}", err=True)
@@ -332,7 +332,7 @@ def coverage(ctx: Context, posts: tuple[Path, ...], framework: str, fmt: str, ou
         hint = suggest(framework, options) or f"choose from {', '.join(options)}"
         raise click.BadParameter(f"'{framework}' is not a duties or competences framework; {hint}",
                                  param_hint="--framework")
-    resolved, problems = load_posts(list(posts), library)
+    resolved, problems = load_posts(list(posts), library, _settings(ctx).organisation)
     errors = _report_problems(problems)
     _emit_report(render_coverage(resolved, library, framework, fmt, ctx.workspace), out_file, fmt)
     if errors:
@@ -352,7 +352,7 @@ def _settings(ctx: Context) -> Any:
 def _resolve_post(ctx: Context, library: Any, post: Path) -> Any:
     from .posts import resolve_file
 
-    resolved = resolve_file(post, library)
+    resolved = resolve_file(post, library, _settings(ctx).organisation)
     for w in resolved.warnings:
         click.echo(w.format(), err=True)
     return resolved

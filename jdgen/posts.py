@@ -124,20 +124,28 @@ def load_post(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     return (None, found) if found else (doc, [])
 
 
-def resolve_file(path: Path, library: Library) -> ResolvedPost:
+def resolve_file(path: Path, library: Library, organisation: str | None = None) -> ResolvedPost:
     """Load and resolve one post; raise JdgenError with every problem of the file."""
     doc, problems = load_post(path)
     if doc is None:
         raise JdgenError(problems)
     out = Collector()
-    post = resolve(doc, library, out, name=path.stem)
+    post = resolve(doc, library, out, name=path.stem, organisation=organisation)
     out.raise_if_errors()
     return post
 
 
-def resolve(doc: Document, library: Library, out: Collector, name: str) -> ResolvedPost:
-    """Resolve a schema-valid post document. Problems go to `out` (errors and warnings)."""
-    data = doc.data
+def resolve(doc: Document, library: Library, out: Collector, name: str,
+            organisation: str | None = None) -> ResolvedPost:
+    """Resolve a schema-valid post document. Problems go to `out` (errors and warnings).
+    `organisation` (from jdgen.yaml) is used when the post names none."""
+    data = dict(doc.data)
+    if "organisation" not in data:
+        if organisation:
+            data["organisation"] = organisation
+        else:
+            out.extend([doc.diag((), "missing required key 'organisation'",
+                                 hint="name the employer in the post, or once for all posts in jdgen.yaml")])
     _check_dates(doc, out)
     duty_fw, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)

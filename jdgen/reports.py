@@ -16,7 +16,8 @@ from .posts import ResolvedPost, load_post, resolve
 COMPARE_FORMATS = ("table", "html", "csv", "xlsx", "json")
 
 
-def load_posts(paths: list[Path], library: Library) -> tuple[list[ResolvedPost], list[Diagnostic]]:
+def load_posts(paths: list[Path], library: Library,
+               organisation: str | None = None) -> tuple[list[ResolvedPost], list[Diagnostic]]:
     """Resolve every post; invalid posts are left out and their errors returned."""
     files = [f for p in paths for f in (yaml_files(p) if p.is_dir() else [p])]
     posts, problems = [], []
@@ -27,7 +28,7 @@ def load_posts(paths: list[Path], library: Library) -> tuple[list[ResolvedPost],
         if doc is None:
             continue
         out = Collector()
-        post = resolve(doc, library, out, name=f.stem)
+        post = resolve(doc, library, out, name=f.stem, organisation=organisation)
         problems += out.items
         if out.errors:
             continue

@@ -52,8 +52,11 @@ def validate_paths(workspace: Path, paths: tuple[Path, ...]) -> Report:
         configs.append(workspace_config)
     from .config import load_config
 
+    organisation = None
     for config in configs:
-        load_config(config, out)
+        settings = load_config(config, out)
+        if config == workspace_config:
+            organisation = settings.organisation
     if not out.errors or posts:
         from .posts import load_post, resolve
 
@@ -61,7 +64,7 @@ def validate_paths(workspace: Path, paths: tuple[Path, ...]) -> Report:
             doc, found = load_post(post)
             out.extend(found)
             if doc is not None:
-                resolve(doc, library, out, name=post.stem)
+                resolve(doc, library, out, name=post.stem, organisation=organisation)
     items = sum(len(fw.all_items()) for fw in library.frameworks.values())
     summary = f"{len(library.frameworks)} frameworks, {items} items"
     if posts:

@@ -36,7 +36,7 @@ class JobDescriptionView:
 
     title: str = field(metadata={"help": "Post title"})
     name: str = field(metadata={"help": "Post file stem, used for output file names"})
-    organisation: str = field(metadata={"help": "Employing organisation (from the post)"})
+    organisation: str = field(metadata={"help": "Employing organisation (the post's, else jdgen.yaml's)"})
     terms: list[dict[str, str]] = field(metadata={"help": "Job identification rows: label, value"})
     summary: list[str] = field(metadata={"help": "Job summary paragraphs"})
     duty_groups: list[dict[str, Any]] = field(metadata={"help": "Duties by cluster: code, label, title, "

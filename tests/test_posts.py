@@ -296,3 +296,25 @@ def test_impossible_date_is_a_validation_error(posts: Path, jdgen: Invoke, tmp_p
     result = jdgen("validate", "impossible-date.yaml")
     assert result.exit_code == 1
     assert result.stderr.startswith("impossible-date.yaml:10:14: error: ")
+
+
+def test_organisation_defaults_to_the_workspace_settings(tmp_path: Path) -> None:
+    # A post without `organisation` is an error on its own, and takes jdgen.yaml's when there is one.
+    from click.testing import CliRunner
+
+    from jdgen.cli import main
+
+    good = (Path(__file__).parent / "fixtures" / "posts" / "good.yaml").read_text(encoding="utf-8")
+    post = tmp_path / "p.yaml"
+    post.write_text("\n".join(line for line in good.splitlines() if not line.startswith("organisation:")) + "\n",
+                    encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--workspace", str(tmp_path), "validate", str(post)])
+    assert result.exit_code == 1
+    assert "missing required key 'organisation'" in result.stderr
+    (tmp_path / "jdgen.yaml").write_text("organisation: Northfield NHS Trust\n", encoding="utf-8")
+    result = runner.invoke(main, ["--workspace", str(tmp_path), "build", str(post), "-f", "json",
+                                  "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((tmp_path / "out" / "p.json").read_text(encoding="utf-8"))
+    assert data["terms"]["organisation"] == "Northfield NHS Trust"
