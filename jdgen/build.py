@@ -239,6 +239,3 @@ def write_index(results: list[BuildResult], options: BuildOptions) -> None:
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
-
-def shown(path: str) -> str:
-    return display_path(path)

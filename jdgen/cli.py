@@ -174,14 +174,14 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
       jdgen build examples/posts
       jdgen build posts/pwp.yaml -f pdf,docx -o dist
     """
-    from .build import FORMATS, BuildOptions, BuildResult, default_jobs
+    from .build import FORMATS, BuildOptions, BuildResult, default_jobs, post_files
     from .build import build as run_build
 
     if formats is None:
         formats = ",".join(_settings(ctx).formats)
     chosen = _split_formats(formats, FORMATS)
     options = BuildOptions(out=out, formats=tuple(chosen), workspace=ctx.workspace, strict=strict)
-    total = sum(len(list(t.rglob("*.y*ml"))) if t.is_dir() else 1 for t in targets)
+    total = sum(len(post_files(t)) for t in targets)
     show_bar = not quiet and total > 1 and sys.stderr.isatty()
     with click.progressbar(length=total, label="Building", file=sys.stderr,
                            show_pos=True) if show_bar else _NullBar() as bar:

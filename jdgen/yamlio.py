@@ -7,7 +7,6 @@ the exact line and column.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,14 +199,3 @@ def load_strict(path: Path) -> Document:
         raise JdgenError(problems)
     return doc
 
-
-def walk_strings(value: Any) -> Iterator[str]:
-    """Every string inside nested data (used for link checks in templates)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from walk_strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from walk_strings(v)
