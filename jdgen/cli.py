@@ -126,7 +126,7 @@ def list_(ctx: Context, what: str, framework: str | None, cluster: str | None, s
     if what == "frameworks":
         rows = [listing.framework_record(fw) for fw in library.frameworks.values()
                 if not framework or fw.id == framework]
-        _emit(fmt, rows, ["id", "kind", "items", "title"])
+        _emit(fmt, rows, ["id", "kind", "size", "title"])
     elif what == "clusters":
         _emit(fmt, listing.cluster_records(library, framework), ["framework", "label", "items", "range", "title"])
     else:

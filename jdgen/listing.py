@@ -56,9 +56,11 @@ def select_items(library: Library, framework: str | None, cluster: str | None,
 
 
 def framework_record(fw: Framework) -> dict[str, Any]:
+    items, entries, profiles = len(fw.all_items()), len(fw.entries), len(fw.profiles)
+    size = (f"{items} items" if items else f"{entries} entries" if entries else f"{profiles} profiles")
     return {
         "id": fw.id, "title": fw.title, "kind": fw.kind, "version": fw.version, "origin": fw.origin,
-        "clusters": len(fw.clusters), "items": len(fw.all_items()), "entries": len(fw.entries),
+        "clusters": len(fw.clusters), "items": items, "entries": entries, "profiles": profiles, "size": size,
         "provenance": {"source": fw.provenance.source, "publisher": fw.provenance.publisher,
                        "year": fw.provenance.year, "authored": fw.provenance.authored},
     }
