@@ -23,17 +23,13 @@ Run from the project root:  .venv/bin/python benchmarks/bench_build.py
 
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, median_ms, print_header, print_summary, run_jdgen, timed, verdict
+
 POSTS = ROOT / "examples" / "posts"
 POST = POSTS / "pwp.yaml"
 HTML_RUNS = 20
@@ -44,43 +40,12 @@ SPEEDUP_TARGET = 1.7
 NOOP_TARGET_S = 1.0
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def jdgen_command() -> list[str]:
-    script = Path(sys.executable).parent / "jdgen"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "jdgen"]
-
-
-def run_jdgen(args: list[str]) -> tuple[float, str]:
-    """Wall-clock seconds and combined output of one jdgen run in the project root."""
-    env = dict(os.environ)
-    env.pop("JDGEN_WORKSPACE", None)
-    start = time.perf_counter()
-    proc = subprocess.run([*jdgen_command(), *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"jdgen {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return elapsed, proc.stdout + proc.stderr
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def main() -> None:
     from jdgen.build import _context, render_format
     from jdgen.errors import Collector
     from jdgen.posts import load_post, resolve
 
-    print(f"jdgen build benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
-    print()
+    print_header("build")
     workspace = ROOT
     library, settings, clauses = _context(workspace)
 
@@ -99,11 +64,10 @@ def main() -> None:
 
     # (a) HTML, warm
     html = html_once()  # warm-up
-    t_html = statistics.median(timed(html_once, HTML_RUNS)) * 1000
+    t_html = median_ms(html_once, HTML_RUNS)
     post = resolve_post()
-    t_resolve = statistics.median(timed(resolve_post, HTML_RUNS)) * 1000
-    t_render = statistics.median(timed(lambda: render_format(post, library, settings, clauses, "html", workspace),
-                                       HTML_RUNS)) * 1000
+    t_resolve = median_ms(resolve_post, HTML_RUNS)
+    t_render = median_ms(lambda: render_format(post, library, settings, clauses, "html", workspace), HTML_RUNS)
     print(f"(a) HTML for one post (examples/posts/pwp.yaml, {len(html):,} characters), warm, "
           f"median of {HTML_RUNS}")
     print(f"    {'load + resolve + render_format(html)':<44} {t_html:>8.2f} ms  target <20 ms  "
@@ -172,15 +136,12 @@ def main() -> None:
         print(f"    {f'{fresh} of {n_posts} posts up to date':<44} {noop:>8.3f} s  target <1 s  "
               f"{verdict(noop < NOOP_TARGET_S)}")
     print()
-    print("Summary")
-    rows = [
+    print_summary([
         ("HTML, one post, warm", f"{t_html:.1f} ms", "<20 ms", t_html < HTML_TARGET_MS),
         ("PDF, jdgen / raw WeasyPrint", f"{ratio:.2f}", "≤1.15", ratio <= PDF_RATIO_TARGET),
         ("folder build speed-up -j2 vs -j1", f"{speedup:.2f}×", "≥1.7×", speedup >= SPEEDUP_TARGET),
         ("no-op rebuild", f"{noop:.2f} s", "<1 s", noop < NOOP_TARGET_S),
-    ]
-    for name, value, target, ok in rows:
-        print(f"    {name:<34} {value:>9}  {target:>7}  {verdict(ok)}")
+    ], target_width=7)
 
 
 if __name__ == "__main__":

@@ -30,12 +30,9 @@ Run from the project root:  .venv/bin/python benchmarks/bench_compare.py [--prof
 
 from __future__ import annotations
 
-import cProfile
 import dataclasses
 import gc
 import json
-import os
-import pstats
 import random
 import statistics
 import subprocess
@@ -48,7 +45,18 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import (
+    ROOT,
+    jdgen_env,
+    print_header,
+    print_missed,
+    print_summary,
+    profile,
+    run_jdgen,
+    timed,
+    verdict,
+)
+
 FILES = 400
 SIZES = (100, 1_000, 5_000)
 RUNS = {100: 3, 1_000: 3, 5_000: 1}
@@ -58,36 +66,6 @@ MEMORY_SLACK = 1.10
 CLI_POSTS = 100
 CLI_RUNS = 3
 SEED = 20261120
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def jdgen_command() -> list[str]:
-    script = Path(sys.executable).parent / "jdgen"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "jdgen"]
-
-
-def run_jdgen(args: list[str]) -> float:
-    """Wall-clock seconds of one jdgen run in the project root (which must succeed)."""
-    env = dict(os.environ)
-    env.pop("JDGEN_WORKSPACE", None)
-    start = time.perf_counter()
-    proc = subprocess.run([*jdgen_command(), *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise SystemExit(f"jdgen {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return elapsed
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def size_text(n_bytes: float) -> str:
@@ -222,8 +200,7 @@ print(json.dumps({"imports": t1 - t0, "library": t2 - t1, "load_posts": t3 - t2,
 
 def cold_stages(folder: Path) -> dict[str, float]:
     """Seconds of each step of `jdgen compare --format json` in one fresh interpreter."""
-    env = dict(os.environ)
-    env.pop("JDGEN_WORKSPACE", None)
+    env = jdgen_env()
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], cwd=ROOT, env=env, check=True)
     startup = time.perf_counter() - start
@@ -247,23 +224,12 @@ def peak_memory(fn: Callable[[], object]) -> int:
     return peak - before
 
 
-def profile(fn: Callable[[], object], lines: int = 20) -> None:
-    prof = cProfile.Profile()
-    prof.enable()
-    fn()
-    prof.disable()
-    stats = pstats.Stats(prof)
-    stats.sort_stats("cumulative").print_stats(lines)
-    stats.sort_stats("tottime").print_stats(lines)
-
-
 def main() -> None:
     from jdgen.compare import matrices
     from jdgen.library import load_library
     from jdgen.reports import load_posts
 
-    print(f"jdgen compare benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
-    print()
+    print_header("compare")
     library = load_library(None)
     with tempfile.TemporaryDirectory(prefix="jdgen-bench-") as tmp:
         folder = Path(tmp) / "posts"
@@ -306,8 +272,7 @@ def main() -> None:
               f"{FILES} files are\n     renamed copies, so copies count as near-duplicate pairs)")
         t_target = times[TARGET_N]
         print(f"    1,000 posts: {t_target:.3f} s  target <2 s  {verdict(t_target < TARGET_S)}")
-        if t_target >= TARGET_S:
-            print(f"    missed by {t_target - TARGET_S:.3f} s ({t_target / TARGET_S:.2f}× the target)")
+        print_missed(t_target, TARGET_S, "s", 3)
         print()
 
         # (b) memory
@@ -337,7 +302,7 @@ def main() -> None:
         out_file = Path(tmp) / "comparison.json"
         args = ["compare", str(subset), "--format", "json", "-o", str(out_file)]
         run_jdgen(args)  # warm-up
-        t_cli = statistics.median([run_jdgen(args) for _ in range(CLI_RUNS)])
+        t_cli = statistics.median([run_jdgen(args)[0] for _ in range(CLI_RUNS)])
         loaded: list[Any] = []
 
         def load() -> None:
@@ -370,13 +335,10 @@ def main() -> None:
             print(f"cProfile of matrices() on {TARGET_N:,} posts")
             profile(lambda: matrices(posts, library))
 
-    print("Summary")
-    rows = [
+    print_summary([
         ("matrices(), 1,000 posts", f"{t_target:.3f} s", "<2 s", t_target < TARGET_S),
         ("peak memory / similarity matrix", f"{ratios[SIZES[-2]]:.2f}→{ratios[SIZES[-1]]:.2f}×", "no rise", grows_ok),
-    ]
-    for name, value, target, ok in rows:
-        print(f"    {name:<34} {value:>12}  {target:>7}  {verdict(ok)}")
+    ], value_width=12, target_width=7)
     print(f"    {'(info) jdgen compare, 100 files':<34} {f'{t_cli:.2f} s':>12}")
 
 

@@ -27,16 +27,15 @@ Run from the project root:  .venv/bin/python benchmarks/bench_library.py
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, jdgen_command, jdgen_env, median_ms, print_header, print_summary, timed, verdict
+
 RUNS = 7
 LOAD_TARGET_MS = 150.0
 HELP_TARGET_MS = 250.0
@@ -45,19 +44,9 @@ SIZES = (1_000, 2_500, 5_000, 10_000)
 ITEMS_PER_CLUSTER = 100
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("JDGEN_WORKSPACE", None)
-    return env
-
-
 def subprocess_wall(cmd: list[str], runs: int = RUNS) -> list[float]:
     """Wall-clock seconds of `runs` runs of `cmd` (after one untimed warm-up run)."""
-    env = _env()
+    env = jdgen_env()
     subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times = []
     for _ in range(runs):
@@ -65,20 +54,6 @@ def subprocess_wall(cmd: list[str], runs: int = RUNS) -> list[float]:
         subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return times
-
-
-def in_process(fn: Callable[[], object], runs: int = RUNS) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def jdgen_command() -> list[str]:
-    script = Path(sys.executable).parent / "jdgen"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "jdgen"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -180,8 +155,7 @@ def bench_generated() -> list[tuple[int, float, float, int]]:
 
 
 def main() -> None:
-    print(f"jdgen library benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
-    print()
+    print_header("library")
 
     # (a) bundled library
     code = "from jdgen.library import load_library; load_library(None)"
@@ -193,7 +167,7 @@ def main() -> None:
     cold_start = time.perf_counter()
     lib = load_library(None)
     cold = (time.perf_counter() - cold_start) * 1000
-    warm = statistics.median(in_process(lambda: load_library(None))) * 1000
+    warm = median_ms(lambda: load_library(None), RUNS)
     n_items = sum(len(fw.all_items()) for fw in lib.frameworks.values())
     n_entries = sum(len(fw.entries) for fw in lib.frameworks.values())
 
@@ -218,7 +192,7 @@ def main() -> None:
     # (c) generated workspace
     from jdgen.library import check_library, discover
 
-    base = statistics.median(in_process(lambda: check_library(discover(None)), runs=5))
+    base = statistics.median(timed(lambda: check_library(discover(None)), 5))
     rows = bench_generated()
     print("(c) generated workspace library: check_library(discover(ws)), bundled library included")
     print(f"    bundled library alone (baseline): {base * 1000:.1f} ms")
@@ -237,15 +211,12 @@ def main() -> None:
           f"({'linear' if spread < 1.5 else 'NOT linear'})")
     print(f"    10,000 items: {t10k:.3f} s  target <3 s  {verdict(t10k < BIG_TARGET_S)}")
     print()
-    print("Summary")
-    summary = [
+    print_summary([
         ("bundled library, fresh process", f"{sub:.0f} ms", "<150 ms", sub < LOAD_TARGET_MS),
         ("bundled library, in-process", f"{warm:.0f} ms", "<150 ms", warm < LOAD_TARGET_MS),
         ("jdgen --help", f"{help_ms:.0f} ms", "<250 ms", help_ms < HELP_TARGET_MS),
         ("10,000-item workspace check", f"{t10k:.2f} s", "<3 s", t10k < BIG_TARGET_S),
-    ]
-    for name, value, target, ok in summary:
-        print(f"    {name:<34} {value:>9}  {target:>8}  {verdict(ok)}")
+    ])
 
 
 if __name__ == "__main__":

@@ -25,15 +25,11 @@ Run from the project root:  .venv/bin/python benchmarks/bench_training.py [--pro
 
 from __future__ import annotations
 
-import cProfile
 import csv
 import io
 import json
-import os
-import pstats
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import ROOT, median_ms, print_header, print_missed, print_summary, profile, run_jdgen, timed, verdict
+
 PEOPLE = 500
 ITEMS = 150
 LOCAL_DUTIES = 8
@@ -53,47 +50,6 @@ GAP_TARGET_S = 1.0
 CURRICULUM_TARGET_MS = 100.0
 GAP_FORMATS = ["html", "csv", "json"]
 SEED = 20261120
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def jdgen_command() -> list[str]:
-    script = Path(sys.executable).parent / "jdgen"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "jdgen"]
-
-
-def run_jdgen(args: list[str]) -> str:
-    env = dict(os.environ)
-    env.pop("JDGEN_WORKSPACE", None)
-    proc = subprocess.run([*jdgen_command(), *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"jdgen {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return proc.stdout + proc.stderr
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    return statistics.median(timed(fn, runs)) * 1000
-
-
-def profile(fn: Callable[[], object], lines: int = 20) -> None:
-    prof = cProfile.Profile()
-    prof.enable()
-    fn()
-    prof.disable()
-    stats = pstats.Stats(prof)
-    stats.sort_stats("cumulative").print_stats(lines)
-    stats.sort_stats("tottime").print_stats(lines)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -257,8 +213,7 @@ def main() -> None:
     from jdgen.training import write_curriculum, write_gap
 
     do_profile = "--profile" in sys.argv[1:]
-    print(f"jdgen training benchmarks (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
-    print()
+    print_header("training")
     workspace = ROOT
     library, settings, _ = _context(workspace)
 
@@ -317,8 +272,7 @@ def main() -> None:
               + ", ".join(f"{ext[1:]} {size / 1e6:.2f} MB" for ext, size in sorted(sizes.items())))
         print(f"    {f'write_gap from CSV, median of {GAP_RUNS}':<50} {t_gap:>8.3f} s  target <1 s  "
               f"{verdict(t_gap < GAP_TARGET_S)}")
-        if t_gap >= GAP_TARGET_S:
-            print(f"    missed by {t_gap - GAP_TARGET_S:.3f} s ({t_gap / GAP_TARGET_S:.2f}× the target)")
+        print_missed(t_gap, GAP_TARGET_S, "s", 3)
         print(f"    {f'  (info) write_gap from XLSX, median of {XLSX_RUNS}':<50} {t_xlsx:>8.3f} s")
         print(f"    (info) where write_gap from CSV spends its time (median of {GAP_RUNS} instrumented runs):")
         print_stages(steps)
@@ -341,9 +295,7 @@ def main() -> None:
               f"({files[0].stat().st_size:,} bytes), warm, median of {CURRICULUM_RUNS}")
         print(f"    {'framework_curriculum + write_curriculum(html)':<50} {t_cur:>8.2f} ms  target <100 ms  "
               f"{verdict(t_cur < CURRICULUM_TARGET_MS)}")
-        if t_cur >= CURRICULUM_TARGET_MS:
-            print(f"    missed by {t_cur - CURRICULUM_TARGET_MS:.1f} ms "
-                  f"({t_cur / CURRICULUM_TARGET_MS:.2f}× the target)")
+        print_missed(t_cur, CURRICULUM_TARGET_MS, "ms", 1)
         print(f"    (info) where it spends its time (median of {CURRICULUM_RUNS} instrumented runs):")
         print_stages(cur_steps)
         print()
@@ -354,13 +306,10 @@ def main() -> None:
             print("cProfile of framework_curriculum + write_curriculum(html)")
             profile(curriculum)
 
-    print("Summary")
-    summary = [
+    print_summary([
         (f"gap analysis, {PEOPLE} × {ITEMS} (CSV)", f"{t_gap:.3f} s", "<1 s", t_gap < GAP_TARGET_S),
         ("IPS curriculum to HTML, warm", f"{t_cur:.1f} ms", "<100 ms", t_cur < CURRICULUM_TARGET_MS),
-    ]
-    for name, value, target, ok in summary:
-        print(f"    {name:<34} {value:>9}  {target:>8}  {verdict(ok)}")
+    ])
     print(f"    {'(info) gap analysis from XLSX':<34} {f'{t_xlsx:.3f} s':>9}")
 
 
