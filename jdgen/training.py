@@ -4,7 +4,9 @@ OUT/<name>.<ext>, atomically."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +30,15 @@ from .output import safe_output_path, write_atomic
 from .posts import ResolvedPost
 from .render.templating import page_context, render
 
+Renderer = Callable[[], str | bytes]
 
-def _write_all(documents: dict[str, str | bytes], out: Path) -> list[Path]:
+
+def _write_formats(name: str, formats: list[str], renderers: dict[str, Renderer], out: Path) -> list[Path]:
+    """Render every chosen format first, then write each to OUT/<name>.<ext> atomically."""
+    documents = {f"{name}.{fmt}": renderers[fmt]() for fmt in formats}
     written = []
-    for name, data in documents.items():
-        target = safe_output_path(out, name)
+    for filename, data in documents.items():
+        target = safe_output_path(out, filename)
         write_atomic(target, data)
         written.append(target)
     return written
@@ -45,6 +51,10 @@ def _pdf(html: str, workspace: Path) -> bytes:
     return data
 
 
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def curriculum_context(c: Curriculum, settings: Settings) -> dict[str, Any]:
     return {**page_context(settings, c.title, "Curriculum"), "source": c.source, "provenance": c.provenance,
             "total_hours": c.total_hours, "modules": [asdict(m) for m in c.modules]}
@@ -53,22 +63,20 @@ def curriculum_context(c: Curriculum, settings: Settings) -> dict[str, Any]:
 def write_curriculum(c: Curriculum, name: str, formats: list[str], out: Path, settings: Settings,
                      workspace: Path) -> list[Path]:
     context = curriculum_context(c, settings)
-    docs: dict[str, str | bytes] = {}
-    html = render(workspace, "curriculum.html.j2", context) if {"html", "pdf"} & set(formats) else ""
-    for fmt in formats:
-        if fmt == "json":
-            docs[f"{name}.json"] = json.dumps(curriculum_json(c), indent=2, ensure_ascii=False) + "\n"
-        elif fmt == "md":
-            docs[f"{name}.md"] = render(workspace, "curriculum.md.j2", context)
-        elif fmt == "html":
-            docs[f"{name}.html"] = html
-        elif fmt == "pdf":
-            docs[f"{name}.pdf"] = _pdf(html, workspace)
-        elif fmt == "docx":
-            from .render.docx import render_curriculum_docx
+    html = cache(lambda: render(workspace, "curriculum.html.j2", context))
 
-            docs[f"{name}.docx"] = render_curriculum_docx(context)
-    return _write_all(docs, out)
+    def docx() -> bytes:
+        from .render.docx import render_curriculum_docx
+
+        return render_curriculum_docx(context)
+
+    return _write_formats(name, formats, {
+        "json": lambda: _json(curriculum_json(c)),
+        "md": lambda: render(workspace, "curriculum.md.j2", context),
+        "html": html,
+        "pdf": lambda: _pdf(html(), workspace),
+        "docx": docx,
+    }, out)
 
 
 def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
@@ -83,19 +91,13 @@ def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
 
 def write_checklist(post: ResolvedPost, formats: list[str], out: Path, settings: Settings,
                     workspace: Path) -> list[Path]:
-    name = f"{post.name}-checklist"
-    docs: dict[str, str | bytes] = {}
-    html = render(workspace, "checklist.html.j2", checklist_context(post, settings))
-    for fmt in formats:
-        if fmt == "html":
-            docs[f"{name}.html"] = html
-        elif fmt == "pdf":
-            docs[f"{name}.pdf"] = _pdf(html, workspace)
-        elif fmt == "csv":
-            docs[f"{name}.csv"] = checklist_csv(post)
-        elif fmt == "xlsx":
-            docs[f"{name}.xlsx"] = checklist_xlsx(post)
-    return _write_all(docs, out)
+    html = cache(lambda: render(workspace, "checklist.html.j2", checklist_context(post, settings)))
+    return _write_formats(f"{post.name}-checklist", formats, {
+        "html": html,
+        "pdf": lambda: _pdf(html(), workspace),
+        "csv": lambda: checklist_csv(post),
+        "xlsx": lambda: checklist_xlsx(post),
+    }, out)
 
 
 def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], formats: list[str], out: Path,
@@ -113,18 +115,16 @@ def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], for
     module_of = {ident: (str(m.number), m.title) for m in curriculum.modules for o in m.outcomes
                  for ident in o.competences}
     report = gap_analysis(post, ratings, module_of)
-    name = f"{post.name}-gap"
-    docs: dict[str, str | bytes] = {}
-    for fmt in formats:
-        if fmt == "json":
-            docs[f"{name}.json"] = json.dumps(gap_json(report), indent=2, ensure_ascii=False) + "\n"
-        elif fmt == "csv":
-            docs[f"{name}.csv"] = gap_csv(report)
-        elif fmt == "html":
-            title = f"Training needs: {post.terms['title']}"
-            context = {**page_context(settings, title, "Training needs analysis"), "people": report.people,
-                       "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
-                       "required_level": report.required_level,
-                       "required_label": SCALE[report.required_level], "item_count": len(known)}
-            docs[f"{name}.html"] = render(workspace, "gap.html.j2", context)
-    return _write_all(docs, out)
+    def html() -> str:
+        title = f"Training needs: {post.terms['title']}"
+        return render(workspace, "gap.html.j2", {
+            **page_context(settings, title, "Training needs analysis"), "people": report.people,
+            "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
+            "required_level": report.required_level, "required_label": SCALE[report.required_level],
+            "item_count": len(known)})
+
+    return _write_formats(f"{post.name}-gap", formats, {
+        "json": lambda: _json(gap_json(report)),
+        "csv": lambda: gap_csv(report),
+        "html": html,
+    }, out)
