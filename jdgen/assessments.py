@@ -226,6 +226,7 @@ class GapReport:
     post: str
     required_level: int
     people: list[dict[str, Any]]
+    below: list[dict[str, Any]]  # every rating below the level: person, item, rating, comment
     team: list[dict[str, Any]]
     modules: list[dict[str, Any]]
     by_cluster: list[dict[str, Any]]
@@ -252,12 +253,16 @@ def gap_analysis(post: ResolvedPost, ratings: list[Rating], module_of: dict[str,
     order = {ident: n for n, ident in enumerate(items)}
     level = post.required_level
     people: dict[str, list[str]] = {}
+    details: dict[str, list[dict[str, Any]]] = {}
     for r in ratings:
         people.setdefault(r.person, [])
+        details.setdefault(r.person, [])
         if r.rating < level:
             people[r.person].append(r.item)
-    for gaps in people.values():
+            details[r.person].append({"item": r.item, "rating": r.rating, "comment": r.comment})
+    for person, gaps in people.items():
         gaps.sort(key=lambda i: order[i])
+        details[person].sort(key=lambda d: order[d["item"]])
     counts: dict[str, list[str]] = {}
     for person, gaps in people.items():
         for g in gaps:
@@ -282,13 +287,15 @@ def gap_analysis(post: ResolvedPost, ratings: list[Rating], module_of: dict[str,
         group["items"].append(row)
     by_cluster = [{"cluster": g["cluster"], "title": g["title"], "items": g["items"]}
                   for g in sorted(clusters.values(), key=lambda g: g["first"])]
-    return GapReport(post.name, level, [{"person": p, "gaps": g} for p, g in sorted(people.items())], team,
+    below = [{"person": p, **d} for p in sorted(details) for d in details[p]]
+    return GapReport(post.name, level, [{"person": p, "gaps": g} for p, g in sorted(people.items())], below, team,
                      module_rows, by_cluster)
 
 
 def gap_json(report: GapReport) -> dict[str, Any]:
     return {"post": report.post, "required_level": report.required_level, "people": report.people,
-            "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules}
+            "below_level": report.below, "team": report.team, "by_cluster": report.by_cluster,
+            "modules": report.modules}
 
 
 def gap_csv(report: GapReport) -> str:

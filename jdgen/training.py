@@ -119,7 +119,7 @@ def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], for
         title = f"Training needs: {post.terms['title']}"
         return render(workspace, "gap.html.j2", {
             **page_context(settings, title, "Training needs analysis"), "people": report.people,
-            "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
+            "below": report.below, "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
             "required_level": report.required_level, "required_label": SCALE[report.required_level],
             "item_count": len(known)})
 

@@ -318,6 +318,10 @@ def test_gap_from_csv_files(tmp_path: Path) -> None:
     # C3 and C7 are Core duties (curriculum module 1); L1 is local, with no module.
     assert [(m["module"], m["items"], m["people"]) for m in data["modules"]] == [("1", ["C3", "C7"], 2),
                                                                                 ("", ["L1"], 1)]
+    # every rating below the level, with the rater's own comment, in document order per person
+    assert [(b["person"], b["item"], b["rating"], b["comment"]) for b in data["below_level"]] == [
+        ("alice", "C3", 1, ""), ("alice", "C7", 0, "new to this"), ("bob", "C3", 1, ""),
+        ("bob", "L1", 1, "not started yet")]
 
 
 def test_gap_required_level_3(tmp_path: Path) -> None:
@@ -335,8 +339,10 @@ def test_gap_csv_and_html(tmp_path: Path) -> None:
     assert [r[:4] for r in rows[1:]] == [["C3", "C", "2", "alice; bob"], ["C7", "C", "1", "alice"],
                                          ["L1", "LOCAL", "1", "bob"]]
     html_rows = table_rows((tmp_path / "team-post-gap.html").read_text(encoding="utf-8"))
-    assert ["alice", "C3, C7"] in html_rows
-    assert ["carol", "None"] in html_rows
+    # by person: name, items below level, and the comments they wrote on those items
+    assert ["alice", "C3, C7", "C7 (rated 0): new to this"] in html_rows
+    assert ["bob", "C3, L1", "L1 (rated 1): not started yet"] in html_rows
+    assert ["carol", "None", ""] in html_rows
 
 
 def test_team_xlsx_fixture_holds_the_csv_ratings() -> None:
