@@ -77,6 +77,11 @@ class LibrarySources:
         return [p for p, _ in self.headers] + [p for p, _ in self.clusters]
 
 
+def is_cluster_data(data: Any) -> bool:
+    """A cluster or domain file (as opposed to a framework header), judged by its keys."""
+    return isinstance(data, dict) and "items" in data and "code" in data
+
+
 def discover(workspace: Path | None, extra: Iterable[Path] = ()) -> LibrarySources:
     """Bundled files, then the workspace's (unless it is the source tree itself), then extra files."""
     sources = LibrarySources()
@@ -92,8 +97,7 @@ def discover(workspace: Path | None, extra: Iterable[Path] = ()) -> LibrarySourc
         if path.resolve() in known:
             continue
         doc, _ = load_file(path)
-        data = doc.data if doc else None
-        if isinstance(data, dict) and "items" in data and "code" in data:
+        if doc is not None and is_cluster_data(doc.data):
             sources.clusters.append((path, "workspace"))
         else:
             sources.headers.append((path, "workspace"))
@@ -290,17 +294,12 @@ def _check_link_group(library: Library, doc: Document, path: tuple[str | int, ..
         out.extend([doc.diag(path, f"links to {target_fw} need a level for each id",
                              hint=f"write {{{targets[0]}: 2}}" if targets else "")])
         return
-    ids = list(targets)
-    for target in ids:
-        where = (*path, target) if isinstance(targets, dict) else (*path, ids.index(target))
-        if fw.kind == "reference":
-            entry = library.entry(target_fw, target)
-            known = [e.id for e in fw.entries]
-        else:
-            entry = None
-            known = [it.id for it in fw.all_items()]
-        if (fw.kind == "reference" and entry is None) or (
-                fw.kind != "reference" and library.item(target_fw, target) is None):
+    for index, target in enumerate(targets):
+        where = (*path, target) if isinstance(targets, dict) else (*path, index)
+        entry = library.entry(target_fw, target) if fw.kind == "reference" else None
+        found = entry is not None if fw.kind == "reference" else library.item(target_fw, target) is not None
+        if not found:
+            known = [e.id for e in fw.entries] if fw.kind == "reference" else [it.id for it in fw.all_items()]
             out.extend([doc.diag(where, f"unknown {target_fw} id '{target}'", key=isinstance(targets, dict),
                                  hint=suggest(target, known))])
             continue

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Collector, Diagnostic
-from .library import check_library, discover, yaml_files
+from .library import check_library, discover, is_cluster_data, yaml_files
 from .yamlio import load_file
 
 
@@ -23,7 +23,7 @@ def classify(path: Path) -> str:
     doc, _ = load_file(path)
     data = doc.data if doc is not None else None
     if isinstance(data, dict):
-        if "items" in data and "code" in data:
+        if is_cluster_data(data):
             return "cluster"
         if "kind" in data and "provenance" in data:
             return "framework"
