@@ -186,13 +186,14 @@ from pathlib import Path
 t0 = time.perf_counter()
 import jdgen.cli, jdgen.reports
 from jdgen.library import load_library
+from jdgen.config import Settings
 from jdgen.reports import load_posts, render_compare
 t1 = time.perf_counter()
 library = load_library(None)
 t2 = time.perf_counter()
 posts, _ = load_posts([Path(sys.argv[1])], library)
 t3 = time.perf_counter()
-render_compare(posts, library, "json", "similarity", Path.cwd())
+render_compare(posts, library, "json", "similarity", Settings(), Path.cwd())
 t4 = time.perf_counter()
 print(json.dumps({"imports": t1 - t0, "library": t2 - t1, "load_posts": t3 - t2, "render": t4 - t3}))
 """

@@ -296,12 +296,13 @@ def compare(ctx: Context, posts: tuple[Path, ...], fmt: str, out_file: Path | No
     from .reports import load_posts, render_compare
 
     library = ctx.library()
-    resolved, problems = load_posts(list(posts), library, _settings(ctx).organisation)
+    settings = _settings(ctx)
+    resolved, problems = load_posts(list(posts), library, settings.organisation)
     errors = _report_problems(problems)
     if len(resolved) < 2:
         click.echo(f"error: need at least two valid posts to compare, found {len(resolved)}", err=True)
         sys.exit(1)
-    _emit_report(render_compare(resolved, library, fmt, "file" if len(resolved) == 2 else order,
+    _emit_report(render_compare(resolved, library, fmt, "file" if len(resolved) == 2 else order, settings,
                                 ctx.workspace), out_file, fmt)
     if errors:
         sys.exit(1)
@@ -332,9 +333,10 @@ def coverage(ctx: Context, posts: tuple[Path, ...], framework: str, fmt: str, ou
         hint = suggest(framework, options) or f"choose from {', '.join(options)}"
         raise click.BadParameter(f"'{framework}' is not a duties or competences framework; {hint}",
                                  param_hint="--framework")
-    resolved, problems = load_posts(list(posts), library, _settings(ctx).organisation)
+    settings = _settings(ctx)
+    resolved, problems = load_posts(list(posts), library, settings.organisation)
     errors = _report_problems(problems)
-    _emit_report(render_coverage(resolved, library, framework, fmt, ctx.workspace), out_file, fmt)
+    _emit_report(render_coverage(resolved, library, framework, fmt, settings, ctx.workspace), out_file, fmt)
     if errors:
         sys.exit(1)
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .config import load_config
+from .config import Settings
 from .errors import Collector, Diagnostic
 from .library import yaml_files
 from .model import Library
@@ -42,7 +42,7 @@ def load_posts(paths: list[Path], library: Library,
     return posts, problems
 
 
-def render_compare(posts: list[ResolvedPost], library: Library, fmt: str, order: str,
+def render_compare(posts: list[ResolvedPost], library: Library, fmt: str, order: str, settings: Settings,
                    workspace: Path) -> str | bytes:
     from .compare import compare_pair, matrices, matrices_json, pair_json
     from .render import tables
@@ -59,11 +59,11 @@ def render_compare(posts: list[ResolvedPost], library: Library, fmt: str, order:
     if fmt == "html":
         from .render.compare_html import compare_html
 
-        return compare_html(m, report, load_config(workspace / "jdgen.yaml", Collector()), workspace)
+        return compare_html(m, report, settings, workspace)
     return (tables.pair_text(report) + "\n\n" if report else "") + tables.matrices_text(m) + "\n"
 
 
-def render_coverage(posts: list[ResolvedPost], library: Library, framework: str, fmt: str,
+def render_coverage(posts: list[ResolvedPost], library: Library, framework: str, fmt: str, settings: Settings,
                     workspace: Path) -> str | bytes:
     from .compare import coverage
     from .render import tables
@@ -80,5 +80,5 @@ def render_coverage(posts: list[ResolvedPost], library: Library, framework: str,
     if fmt == "html":
         from .render.compare_html import coverage_html
 
-        return coverage_html(c, load_config(workspace / "jdgen.yaml", Collector()), workspace)
+        return coverage_html(c, settings, workspace)
     return tables.coverage_text(c) + "\n"
