@@ -77,7 +77,9 @@ def main() -> None:
     print()
 
     # (b) PDF, warm: jdgen vs raw WeasyPrint on the same HTML
-    from weasyprint import HTML
+    from jdgen.render.pdf import weasyprint
+
+    HTML = weasyprint().HTML
 
     def jdgen_pdf() -> bytes:
         data, _ = render_format(post, library, settings, clauses, "pdf", workspace)

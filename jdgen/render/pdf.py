@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -13,10 +15,25 @@ from urllib.parse import unquote, urlparse
 DEFAULT_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
 
-def _fetcher_class() -> Any:
-    from weasyprint.urls import URLFetcher
+#: WeasyPrint warns at import when the system lacks libharfbuzz-subset0 (it then subsets fonts
+#: with fontTools: same PDFs, larger and slower). Whether it warns depends on the machine, not
+#: on us or the user's input, so this one warning is silenced; the README says how to install it.
+HARFBUZZ_SUBSET_WARNING = r"HarfBuzz-Subset will be required by future versions of WeasyPrint"
 
-    class SafeFetcher(URLFetcher):  # type: ignore[misc]
+
+def weasyprint() -> ModuleType:
+    """Import WeasyPrint (slow: ~0.7 s, so only when a PDF is made) without its system-library notice."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=HARFBUZZ_SUBSET_WARNING, category=DeprecationWarning)
+        import weasyprint as module
+        import weasyprint.urls  # loads the submodule the fetcher subclasses
+    return module  # type: ignore[no-any-return]
+
+
+def _fetcher_class() -> Any:
+    url_fetcher: Any = weasyprint().urls.URLFetcher
+
+    class SafeFetcher(url_fetcher):  # type: ignore[misc]
         """Allows data: URLs and files under the allowed folders; refuses everything else."""
 
         def __init__(self, roots: list[Path]) -> None:
@@ -40,7 +57,7 @@ def _fetcher_class() -> Any:
 
 def html_to_pdf(html: str, base_dir: Path, roots: list[Path], date: str = "") -> tuple[bytes, list[str]]:
     """Render HTML to PDF bytes; returns the bytes and the URLs that were refused."""
-    from weasyprint import HTML
+    HTML = weasyprint().HTML
 
     fetcher = _fetcher_class()(roots)
     epoch = DEFAULT_EPOCH
