@@ -148,8 +148,8 @@ def test_named_alias_bomb_outside_workspace(jdgen: Invoke, fixture_dir: FixtureD
 
 
 @pytest.mark.parametrize(("name", "summary"), [
-    ("good", "ok: 7 frameworks, 213 items\n"),
-    ("override-bundled", "ok: 6 frameworks, 88 items\n"),
+    ("good", "ok: 8 frameworks, 271 items\n"),
+    ("override-bundled", "ok: 7 frameworks, 146 items\n"),
 ])
 def test_validate_good_workspace(name: str, summary: str, jdgen: Invoke, fixture_dir: FixtureDir,
                                  monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,7 +49,7 @@ def ips(run: Any) -> list[dict[str, Any]]:
 
 
 def test_bundled_library_validates(run: Any) -> None:
-    assert run("validate", "--strict") == "ok: 6 frameworks, 208 items\n"
+    assert run("validate", "--strict") == "ok: 7 frameworks, 266 items\n"
 
 
 # --- iapt-li ------------------------------------------------------------------------------------
@@ -94,6 +94,44 @@ def test_every_core_item_has_an_esc_link(run: Any, iapt_li: list[dict[str, Any]]
         assert any(link["framework"] == "esc" for link in r["links"]), f"{r['id']} has no ESC link"
 
 
+# --- iapt-hi ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def iapt_hi(run: Any) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--framework", "iapt-hi", "--format", "json")))
+
+
+def _ksf(record: dict[str, Any]) -> dict[str, int]:
+    return {link["id"]: link["level"] for link in record["links"] if link["framework"] == "ksf"}
+
+
+def test_iapt_hi_core_is_core_and_risk(run: Any, iapt_hi: list[dict[str, Any]]) -> None:
+    assert len(iapt_hi) >= 40
+    clusters = json.loads(run("list", "clusters", "--framework", "iapt-hi", "--format", "json"))
+    assert [c["code"] for c in clusters if c["required"]] == ["HC", "HR"]
+    # no cluster code is shared with the low-intensity framework, so "HC3" can never be read as an iapt-li item
+    li = {c["code"] for c in json.loads(run("list", "clusters", "--framework", "iapt-li", "--format", "json"))}
+    assert li.isdisjoint(c["code"] for c in clusters)
+
+
+def test_iapt_hi_assessment_and_treatment_sit_at_band_7_levels(iapt_hi: list[dict[str, Any]]) -> None:
+    for r in iapt_hi:
+        assert _ksf(r), f"{r['id']} has no KSF link"
+        if r["cluster"] in ("HA", "HT"):
+            levels = [level for dim, level in _ksf(r).items() if dim in ("HWB6", "HWB7")]
+            assert levels and min(levels) >= 3, r["id"]
+    treatment = [r for r in iapt_hi if r["cluster"] == "HT"]
+    assert sum(_ksf(r).get("HWB7", 0) == 4 for r in treatment) >= 6
+
+
+@pytest.mark.parametrize("topic", ["generalised anxiety", "panic", "social anxiety", "post-traumatic stress",
+                                   "obsessive-compulsive", "health anxiety", "depression", "CTS-R", "BABCP",
+                                   "national Talking Therapies dataset", "consultation to PWPs"])
+def test_iapt_hi_covers_the_role(iapt_hi: list[dict[str, Any]], topic: str) -> None:
+    assert any(topic.casefold() in r["text"].casefold() for r in iapt_hi), topic
+
+
 # --- ips ----------------------------------------------------------------------------------------
 
 
@@ -126,7 +164,7 @@ def test_item_texts_are_unique(items: list[dict[str, Any]]) -> None:
 
 def test_every_framework_has_authored_provenance(run: Any) -> None:
     frameworks = json.loads(run("list", "frameworks", "--format", "json"))
-    assert [f["id"] for f in frameworks] == ["esc", "iapt-li", "iapt-supervision", "ips", "ksf", "nos"]
+    assert [f["id"] for f in frameworks] == ["esc", "iapt-hi", "iapt-li", "iapt-supervision", "ips", "ksf", "nos"]
     for f in frameworks:
         assert f["provenance"]["authored"].strip(), f["id"]
 
