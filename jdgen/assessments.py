@@ -105,7 +105,7 @@ def _rows_csv(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]]
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        out.add(shown, 0, 0, f"cannot read file: {exc}")
+        out.add(shown, 0, 0, f"cannot read file: {exc}", code="read-error")
         return
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         yield shown, number, row
@@ -118,12 +118,13 @@ def _rows_xlsx(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or non-xlsx file
-        out.add(shown, 0, 0, f"cannot read workbook: {exc}")
+        out.add(shown, 0, 0, f"cannot read workbook: {exc}", code="read-error")
         return
     try:
         if SHEET not in wb.sheetnames:
             out.add(shown, 0, 0, f"no sheet named '{SHEET}' (sheets: {', '.join(wb.sheetnames)})",
-                    hint=suggest(SHEET, wb.sheetnames) or "use the template from `jdgen checklist -f xlsx`")
+                    hint=suggest(SHEET, wb.sheetnames) or "use the template from `jdgen checklist -f xlsx`",
+                        code="assessment-sheet")
             return
         where = f"{shown}[{SHEET}]"
         for number, values in enumerate(wb[SHEET].iter_rows(values_only=True), start=1):
@@ -144,7 +145,8 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
     for p in paths:
         files += sorted(f for f in p.iterdir() if f.suffix.lower() in (".csv", ".xlsx")) if p.is_dir() else [p]
     if not files:
-        out.add(", ".join(display_path(p) for p in paths), 0, 0, "no .csv or .xlsx assessment files found")
+        out.add(", ".join(display_path(p) for p in paths), 0, 0, "no .csv or .xlsx assessment files found",
+            code="no-assessments")
     ratings: list[Rating] = []
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     known_set = set(known)
@@ -169,12 +171,14 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
             if key in seen:
                 first_file, first_row = seen[key]
                 out.add(where, number, header["item"] + 1,
-                        f"{rating.person} rates {rating.item} twice (also at {first_file}:{first_row})")
+                        f"{rating.person} rates {rating.item} twice (also at {first_file}:{first_row})",
+                            code="assessment-duplicate")
                 continue
             seen[key] = (where, number)
             ratings.append(rating)
         if empty and not any(d.path.startswith(display_path(f)) for d in out.items):
-            out.add(display_path(f), 0, 0, "the file is empty: expected a header row person,item,rating,comment")
+            out.add(display_path(f), 0, 0, "the file is empty: expected a header row person,item,rating,comment",
+                code="empty-file")
     return ratings
 
 
@@ -184,12 +188,13 @@ def _header(where: str, row: list[str], out: Collector) -> dict[str, int] | None
     for i, name in enumerate(names):
         if name and name not in COLUMNS:
             out.add(where, 1, i + 1, f"unknown column '{row[i]}'",
-                    hint=suggest(name, COLUMNS) or f"columns: {', '.join(COLUMNS)}")
+                    hint=suggest(name, COLUMNS) or f"columns: {', '.join(COLUMNS)}", code="assessment-header")
             problems = True
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         out.add(where, 1, 1, f"missing column(s): {', '.join(missing)}",
-                hint="the header row must be: person,item,rating,comment (from `jdgen checklist`)")
+                hint="the header row must be: person,item,rating,comment (from `jdgen checklist`)",
+                    code="assessment-header")
         problems = True
     return None if problems else {name: names.index(name) for name in COLUMNS if name in names}
 
@@ -199,22 +204,23 @@ def _rating(where: str, number: int, header: dict[str, int], cells: dict[str, st
     person, item, raw = cells["person"], cells["item"], cells["rating"]
     ok = True
     if not person:
-        out.add(where, number, header["person"] + 1, "missing person")
+        out.add(where, number, header["person"] + 1, "missing person", code="assessment-row")
         ok = False
     if item not in known_set:
         out.add(where, number, header["item"] + 1, f"unknown item '{item}' for this post" if item else "missing item",
-                hint=suggest(item, known) if item else "")
+                hint=suggest(item, known) if item else "", code="assessment-row")
         ok = False
     value = None
     try:
         value = int(raw)
         if value not in SCALE:
-            out.add(where, number, header["rating"] + 1, f"rating {value} is out of range (0 to 3)")
+            out.add(where, number, header["rating"] + 1, f"rating {value} is out of range (0 to 3)",
+                code="assessment-rating")
             ok = False
     except ValueError:
         message = "missing rating" if not raw else f"rating '{raw}' is not a whole number 0 to 3"
         out.add(where, number, header["rating"] + 1, message,
-                hint="0 not yet, 1 with support, 2 independently, 3 can teach others")
+                hint="0 not yet, 1 with support, 2 independently, 3 can teach others", code="assessment-rating")
         ok = False
     if not ok or value is None:
         return None
@@ -244,7 +250,8 @@ def check_complete(ratings: list[Rating], known: list[str], out: Collector) -> N
         if missing:
             where = first[person]
             shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-            out.add(where.source, where.row, 1, f"{person} has no rating for {len(missing)} item(s): {shown}")
+            out.add(where.source, where.row, 1, f"{person} has no rating for {len(missing)} item(s): {shown}",
+                code="assessment-missing")
 
 
 def gap_analysis(post: ResolvedPost, ratings: list[Rating], module_of: dict[str, tuple[str, str]]) -> GapReport:

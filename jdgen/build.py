@@ -106,7 +106,8 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         for fmt in options.formats:
             data, refused = render_format(post, library, settings, clauses, fmt, options.workspace)
             result.diagnostics += [Diagnostic(result.post, 0, 0, f"refused to fetch {url}: only files of jdgen "
-                                              "and the workspace, and data: URLs, may be used", "warning")
+                                              "and the workspace, and data: URLs, may be used", "warning",
+                                                  code="fetch-refused")
                                    for url in refused]
             documents[f"{post_path.stem}.{fmt}"] = data
         if options.strict and result.diagnostics:
@@ -120,7 +121,8 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         result.diagnostics += exc.diagnostics
     except Exception as exc:  # a bug must not stop the other posts; report it for this one
         result.diagnostics.append(Diagnostic(result.post, 0, 0, f"internal error while building: {exc!r}",
-                                             hint="this is a jdgen bug; please report it with the post file"))
+                                             hint="this is a jdgen bug; please report it with the post file",
+                                                 code="internal-error"))
     return result
 
 
@@ -216,7 +218,7 @@ def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], li
                    if clash is not None else "a post named 'index' would overwrite the folder's index.html")
             refused.append(BuildResult(str(post), post.stem, "failed",
                                        diagnostics=[Diagnostic(display_path(post), 0, 0, why,
-                                                               hint="rename the post file")]))
+                                                               hint="rename the post file", code="output-clash")]))
             continue
         seen[post.stem] = post
         keep.append(post)

@@ -41,7 +41,24 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class JdgenGroup(click.Group):
+    """A group that turns invalid input (`JdgenError`) into diagnostics, a summary line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .errors import JdgenError
+
+        try:
+            return super().invoke(ctx)
+        except JdgenError as exc:
+            from .reporter import Reporter
+
+            reporter = Reporter()
+            reporter.report(exc.diagnostics)
+            reporter.finish(failed=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=JdgenGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="jdgen")
 @click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".",
               envvar="JDGEN_WORKSPACE", show_default=True,
@@ -66,29 +83,37 @@ def main(ctx: click.Context, workspace: Path) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True,
+              help="text: PATH:LINE:COL: LEVEL: MESSAGE on stderr; json: a list of diagnostics on stdout; "
+                   "github: GitHub Actions workflow commands on stdout.")
 @pass_ctx
-def validate(ctx: Context, paths: tuple[Path, ...], strict: bool) -> None:
+def validate(ctx: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """Check the bundled library, the workspace, and any files or folders named.
 
     Post files are checked against the library without building them. Every problem is printed
-    as PATH:LINE:COL: error: MESSAGE; the exit code is 1 when any error is found.
+    as PATH:LINE:COL: error: MESSAGE, then one summary line; the exit code is 1 when any error
+    is found (or any warning, under --strict). Each kind of problem has a stable code, shown by
+    --format json and github (see docs/diagnostics.md).
 
     \b
     Examples:
       jdgen validate
       jdgen validate posts/pwp.yaml clusters/local.yaml
+      jdgen validate --format json posts/
     """
+    from .reporter import Reporter
     from .validate import validate_paths
 
     report = validate_paths(ctx.workspace, paths)
-    for d in report.diagnostics:
-        click.echo(d.format(), err=True)
-    errors = sum(1 for d in report.diagnostics if d.level == "error")
-    warnings = len(report.diagnostics) - errors
-    if errors or (strict and warnings):
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    reporter = Reporter(fmt)
+    reporter.report(report.diagnostics)
+    strict_failed = strict and reporter.warnings > 0 and reporter.errors == 0
+    if reporter.finish("failed because warnings are errors under --strict" if strict_failed else "",
+                       failed=strict_failed):
         sys.exit(1)
-    click.echo(f"ok: {report.summary}")
+    if fmt == "text":
+        click.echo(f"ok: {report.summary}")
 
 
 @main.command("list")
@@ -189,10 +214,12 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
             bar.update(1)
 
         results = run_build(list(targets), options, jobs or default_jobs(), force, advance)
+    from .reporter import Reporter
+
+    reporter = Reporter()
     failed = 0
     for r in results:
-        for d in r.diagnostics:
-            click.echo(d.format(), err=True)
+        reporter.report(r.diagnostics)
         if r.status == "failed":
             failed += 1
             if strict and not any(d.level == "error" for d in r.diagnostics):
@@ -200,8 +227,7 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
         elif not quiet:
             state = "up to date" if r.status == "skipped" else "built"
             click.echo(f"{r.name}: {state} ({', '.join(f.rsplit('.', 1)[-1] for f in r.files)}) in {out}")
-    if failed:
-        click.echo(f"{failed} of {len(results)} post(s) failed", err=True)
+    if reporter.finish(f"{failed} of {len(results)} post(s) not built" if failed else "", failed=failed > 0):
         sys.exit(1)
 
 
@@ -265,10 +291,12 @@ def _emit_report(result: str | bytes, out_file: Path | None, fmt: str) -> None:
     click.echo(f"wrote {display(out_file)}", err=True)
 
 
-def _report_problems(problems: list[Any]) -> int:
-    for d in problems:
-        click.echo(d.format(), err=True)
-    return sum(1 for d in problems if d.level == "error")
+def _report_problems(problems: list[Any]) -> Any:
+    from .reporter import Reporter
+
+    reporter = Reporter()
+    reporter.report(problems)
+    return reporter
 
 
 @main.command()
@@ -298,13 +326,13 @@ def compare(ctx: Context, posts: tuple[Path, ...], fmt: str, out_file: Path | No
     library = ctx.library()
     settings = _settings(ctx)
     resolved, problems = load_posts(list(posts), library, settings.organisation)
-    errors = _report_problems(problems)
+    reporter = _report_problems(problems)
     if len(resolved) < 2:
-        click.echo(f"error: need at least two valid posts to compare, found {len(resolved)}", err=True)
+        reporter.finish(f"need at least two valid posts to compare, found {len(resolved)}", failed=True)
         sys.exit(1)
     _emit_report(render_compare(resolved, library, fmt, "file" if len(resolved) == 2 else order, settings,
                                 ctx.workspace), out_file, fmt)
-    if errors:
+    if reporter.finish():
         sys.exit(1)
 
 
@@ -335,9 +363,9 @@ def coverage(ctx: Context, posts: tuple[Path, ...], framework: str, fmt: str, ou
                                  param_hint="--framework")
     settings = _settings(ctx)
     resolved, problems = load_posts(list(posts), library, settings.organisation)
-    errors = _report_problems(problems)
+    reporter = _report_problems(problems)
     _emit_report(render_coverage(resolved, library, framework, fmt, settings, ctx.workspace), out_file, fmt)
-    if errors:
+    if reporter.finish():
         sys.exit(1)
 
 

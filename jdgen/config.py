@@ -29,7 +29,7 @@ def load_config(path: Path, out: Collector) -> Settings:
     if doc is None or problems:
         return Settings()
     if doc.data is None or not isinstance(doc.data, dict):
-        out.extend([doc.diag((), "jdgen.yaml must be a mapping of settings")])
+        out.extend([doc.diag((), "jdgen.yaml must be a mapping of settings", code="not-a-mapping")])
         return Settings()
     found = schema_diagnostics(doc, "config")
     out.extend(found)
@@ -40,7 +40,8 @@ def load_config(path: Path, out: Collector) -> Settings:
     if "logo" in data:
         logo = (path.parent / data["logo"]).resolve()
         if not logo.is_relative_to(path.parent.resolve()) or not logo.is_file():
-            out.extend([doc.diag(("logo",), f"logo '{data['logo']}' must be an image file inside the workspace")])
+            out.extend([doc.diag(("logo",), f"logo '{data['logo']}' must be an image file inside the workspace",
+                code="bad-logo")])
             logo = None
     colours = data.get("colours", {})
     return Settings(data.get("organisation"), logo, colours.get("primary", Settings.primary),

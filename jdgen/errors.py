@@ -1,16 +1,25 @@
-"""Diagnostics with a source position, and the exception that carries them."""
+"""Diagnostics with a source position, and the exception that carries them.
+
+Plain Python on purpose: the library never depends on click; the CLI turns a `JdgenError` into
+output and an exit code (see `jdgen.reporter`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
+#: The code of a problem that has no more specific one (see jdgen/codes.py for the list).
+DEFAULT_CODE = "invalid"
 
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem found in an input file, 1-based line and column (0 when unknown)."""
+    """One problem found in an input file, 1-based line and column (0 when unknown).
+
+    `code` is a short stable id of the kind of problem (like a yamllint rule id), for tools that
+    read `jdgen validate --format json|github`; it does not take part in comparisons.
+    """
 
     path: str
     line: int = 0
@@ -18,6 +27,7 @@ class Diagnostic:
     message: str = ""
     level: str = "error"
     hint: str = ""
+    code: str = field(default=DEFAULT_CODE, compare=False)
 
     def format(self) -> str:
         where = self.path
@@ -38,21 +48,14 @@ def display_path(path: str | Path) -> str:
         return str(p)
 
 
-class JdgenError(click.ClickException):
-    """Invalid input: one or more diagnostics. Exit code 1."""
+class JdgenError(Exception):
+    """Invalid input: one or more diagnostics. The CLI reports them and exits with 1."""
 
     exit_code = 1
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
-
-    def show(self, file: object = None) -> None:
-        for d in self.diagnostics:
-            click.echo(d.format(), err=True)
-        count = sum(1 for d in self.diagnostics if d.level == "error")
-        if count > 1:
-            click.echo(f"{count} errors", err=True)
 
 
 @dataclass
@@ -62,8 +65,8 @@ class Collector:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, path: str, line: int, col: int, message: str, hint: str = "",
-            level: str = "error") -> None:
-        self.items.append(Diagnostic(path, line, col, message, level, hint))
+            level: str = "error", code: str = DEFAULT_CODE) -> None:
+        self.items.append(Diagnostic(path, line, col, message, level, hint, code))
 
     def extend(self, diagnostics: list[Diagnostic]) -> None:
         self.items.extend(diagnostics)

@@ -124,7 +124,8 @@ def check_library(sources: LibrarySources) -> tuple[Library, list[Diagnostic]]:
         fw_id = cf.doc.data["framework"]
         if fw_id not in chosen:
             out.extend([cf.doc.diag(("framework",), f"unknown framework '{fw_id}'",
-                                    hint=suggest(fw_id, chosen) or f"known: {', '.join(sorted(chosen))}")])
+                                    hint=suggest(fw_id, chosen) or f"known: {', '.join(sorted(chosen))}",
+                                        code="unknown-framework")])
             continue
         header = chosen[fw_id]
         if header.origin == "workspace" and cf.origin == "bundled":
@@ -162,10 +163,11 @@ def _choose_headers(headers: list[_Header], out: Collector) -> dict[str, _Header
             chosen[fw_id] = h
         elif previous.origin == "bundled" and h.origin == "workspace":
             out.extend([h.doc.diag(("id",), f"framework '{fw_id}' shadows the bundled framework of that id",
-                                   hint="add 'override: true' to replace it, or choose another id")])
+                                   hint="add 'override: true' to replace it, or choose another id",
+                                       code="shadows-bundled")])
         else:
             out.extend([h.doc.diag(("id",), f"framework '{fw_id}' is defined twice "
-                                            f"(also in {previous.doc.path})")])
+                                            f"(also in {previous.doc.path})", code="duplicate-framework")])
     return chosen
 
 
@@ -194,13 +196,15 @@ def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector)
             continue
         if cluster.code in clusters:
             out.extend([cf.doc.diag(("code",), f"cluster '{cluster.code}' of framework '{data['id']}' "
-                                               f"is defined twice (also in {clusters[cluster.code].source.path})")])
+                                               f"is defined twice (also in {clusters[cluster.code].source.path})",
+                                                   code="duplicate-cluster")])
             continue
         clusters[cluster.code] = cluster
     for i, code in enumerate(order):
         if code not in clusters:
             out.extend([header.doc.diag(("clusters", i), f"cluster '{code}' is listed but no cluster file "
-                                                         "defines it", hint=suggest(code, list(clusters)))])
+                                                         "defines it", hint=suggest(code, list(clusters)),
+                                                             code="missing-cluster")])
     ranked = sorted(clusters.values(),
                     key=lambda c: (order.index(c.code) if c.code in order else len(order)))
     prov = data["provenance"]
@@ -230,7 +234,8 @@ def _build_cluster(doc: Document, kind: str, seen_ids: dict[str, str], out: Coll
     fw_id = data["framework"]
     if kind == "reference":
         out.extend([doc.diag(("framework",), f"framework '{fw_id}' is a reference framework; "
-                                             "it keeps its entries in its header, not in clusters")])
+                                             "it keeps its entries in its header, not in clusters",
+                                                 code="reference-framework")])
         return None
     items = []
     for i, raw in enumerate(data["items"]):
@@ -240,17 +245,18 @@ def _build_cluster(doc: Document, kind: str, seen_ids: dict[str, str], out: Coll
         if item_id != expected:
             out.extend([doc.diag((*path, "id"), f"item id '{item_id}' is out of sequence: expected "
                                                 f"'{expected}'",
-                                 hint=f"items of cluster {code} are numbered {code}1, {code}2, … in order")])
+                                 hint=f"items of cluster {code} are numbered {code}1, {code}2, … in order",
+                                     code="id-sequence")])
         if item_id in seen_ids:
             out.extend([doc.diag((*path, "id"), f"duplicate item id '{item_id}' in framework '{fw_id}' "
-                                                f"(also in {seen_ids[item_id]})")])
+                                                f"(also in {seen_ids[item_id]})", code="duplicate-id")])
         seen_ids[item_id] = doc.path
         subs = []
         for j, sub in enumerate(raw.get("sub", [])):
             want = f"{item_id}{chr(ord('a') + j)}"
             if sub["id"] != want:
                 out.extend([doc.diag((*path, "sub", j, "id"), f"sub-item id '{sub['id']}' is out of "
-                                                              f"sequence: expected '{want}'")])
+                                                              f"sequence: expected '{want}'", code="id-sequence")])
             subs.append(Item(sub["id"], fw_id, code, sub.get("kind", raw["kind"]), sub["text"],
                              parent=item_id, source=_source(doc, (*path, "sub", j))))
         items.append(Item(item_id, fw_id, code, raw["kind"], " ".join(raw["text"].split()),
@@ -287,12 +293,12 @@ def _check_link_group(library: Library, doc: Document, path: tuple[str | int, ..
     fw = library.frameworks.get(target_fw)
     if fw is None:
         out.extend([doc.diag(path, f"links to unknown framework '{target_fw}'", key=True,
-                             hint=suggest(target_fw, library.frameworks))])
+                             hint=suggest(target_fw, library.frameworks), code="unknown-framework")])
         return
     levelled = any(e.levels for e in fw.entries)
     if levelled and not isinstance(targets, dict):
         out.extend([doc.diag(path, f"links to {target_fw} need a level for each id",
-                             hint=f"write {{{targets[0]}: 2}}" if targets else "")])
+                             hint=f"write {{{targets[0]}: 2}}" if targets else "", code="link-level")])
         return
     for index, target in enumerate(targets):
         where = (*path, target) if isinstance(targets, dict) else (*path, index)
@@ -301,11 +307,11 @@ def _check_link_group(library: Library, doc: Document, path: tuple[str | int, ..
         if not found:
             known = [e.id for e in fw.entries] if fw.kind == "reference" else [it.id for it in fw.all_items()]
             out.extend([doc.diag(where, f"unknown {target_fw} id '{target}'", key=isinstance(targets, dict),
-                                 hint=suggest(target, known))])
+                                 hint=suggest(target, known), code="unknown-link")])
             continue
         if isinstance(targets, dict) and entry is not None:
             level = targets[target]
             levels = [lv.level for lv in entry.levels]
             if levels and level not in levels:
                 out.extend([doc.diag(where, f"{target_fw} {target} has no level {level} "
-                                            f"(levels: {', '.join(map(str, levels))})")])
+                                            f"(levels: {', '.join(map(str, levels))})", code="link-level")])

@@ -15,7 +15,8 @@ def safe_output_path(out_dir: Path, name: str) -> Path:
     """OUT/name, refusing names that would escape OUT (absolute paths, '..', separators)."""
     target = (out_dir / name).resolve()
     if not target.is_relative_to(out_dir.resolve()) or Path(name).is_absolute():
-        raise JdgenError([Diagnostic(name, 0, 0, f"output path '{name}' would be outside {out_dir}")])
+        raise JdgenError([Diagnostic(name, 0, 0, f"output path '{name}' would be outside {out_dir}",
+            code="output-path")])
     return target
 
 

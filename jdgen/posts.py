@@ -119,7 +119,7 @@ def load_post(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     if doc is None or problems:
         return None, problems
     if not isinstance(doc.data, dict):
-        return None, [doc.diag((), "a post file must be a mapping of keys (title:, grade:, …)")]
+        return None, [doc.diag((), "a post file must be a mapping of keys (title:, grade:, …)", code="not-a-mapping")]
     found = schema_diagnostics(doc, "post")
     return (None, found) if found else (doc, [])
 
@@ -145,7 +145,8 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
             data["organisation"] = organisation
         else:
             out.extend([doc.diag((), "missing required key 'organisation'",
-                                 hint="name the employer in the post, or once for all posts in jdgen.yaml")])
+                                 hint="name the employer in the post, or once for all posts in jdgen.yaml",
+                                     code="missing-organisation")])
     _check_dates(doc, out)
     duty_fw, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)
@@ -171,10 +172,11 @@ def _check_dates(doc: Document, out: Collector) -> None:
             try:
                 dt.date.fromisoformat(doc.data[key])
             except ValueError:
-                out.extend([doc.diag((key,), f"{key} '{doc.data[key]}' is not a real date")])
+                out.extend([doc.diag((key,), f"{key} '{doc.data[key]}' is not a real date", code="bad-date")])
     posted, closing = doc.data.get("date_posted", ""), doc.data.get("closing_date", "")
     if posted and closing and closing < posted:
-        out.extend([doc.diag(("closing_date",), f"closing_date {closing} is before date_posted {posted}")])
+        out.extend([doc.diag(("closing_date",), f"closing_date {closing} is before date_posted {posted}",
+            code="date-order")])
 
 
 def _terms(data: dict[str, Any]) -> dict[str, Any]:
@@ -201,7 +203,7 @@ def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[st
         what = "unknown framework" if fw is None else "a reference framework cannot supply duties:"
         out.extend([doc.diag(("duties", "framework"), f"{what} '{fw_id}'",
                              hint=suggest(fw_id, [f.id for f in library.frameworks.values()
-                                                  if f.kind != "reference"]))])
+                                                  if f.kind != "reference"]), code="unknown-framework")])
         return None, local
     codes = {c.code for c in fw.clusters}
     chosen = {c.code for c in fw.clusters if c.required}
@@ -210,7 +212,8 @@ def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[st
         if code not in codes:
             labels = [c.shown_code for c in fw.clusters]
             out.extend([doc.diag(("duties", "clusters", i), f"unknown cluster '{raw}' in {fw_id}",
-                                 hint=suggest(raw, labels) or f"clusters: {', '.join(labels)}")])
+                                 hint=suggest(raw, labels) or f"clusters: {', '.join(labels)}",
+                                     code="unknown-cluster")])
         chosen.add(code)
     included = {item.id for c in fw.clusters if c.code in chosen for item in c.items}
     all_ids = [item.id for item in fw.all_items()]
@@ -219,10 +222,10 @@ def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[st
         item = library.item(fw_id, item_id)
         if item is None or item.parent:
             out.extend([doc.diag(("duties", "add", i), f"unknown item '{raw}' in {fw_id}",
-                                 hint=suggest(item_id, all_ids))])
+                                 hint=suggest(item_id, all_ids), code="unknown-item")])
         elif item_id in included:
             out.extend([doc.diag(("duties", "add", i), f"'{raw}' is already included through cluster "
-                                                       f"{item.cluster}", level="warning")])
+                                                       f"{item.cluster}", level="warning", code="already-included")])
         included.add(item_id)
     for i, raw in enumerate(spec.get("remove", [])):
         item_id = library.canonical_id(fw_id, raw)
@@ -230,14 +233,16 @@ def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[st
         cluster = library.cluster(fw_id, item.cluster) if item else None
         if item is None or item.parent:
             out.extend([doc.diag(("duties", "remove", i), f"unknown item '{raw}' in {fw_id}",
-                                 hint=suggest(item_id, all_ids))])
+                                 hint=suggest(item_id, all_ids), code="unknown-item")])
         elif cluster is not None and cluster.required:
             out.extend([doc.diag(("duties", "remove", i), f"cannot remove '{raw}': {cluster.title} duties "
                                                           "are required of every post",
-                                 hint="remove the line, or add a local duty that explains local practice")])
+                                 hint="remove the line, or add a local duty that explains local practice",
+                                     code="required-cluster")])
         elif item_id not in included:
             out.extend([doc.diag(("duties", "remove", i), f"'{raw}' is not among the post's duties, so "
-                                                          "removing it has no effect", level="warning")])
+                                                          "removing it has no effect", level="warning",
+                                                              code="remove-not-included")])
         else:
             included.discard(item_id)
     duties = []
@@ -263,7 +268,7 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
         if fw is None or fw.kind == "reference":
             out.extend([doc.diag(("competences", i), f"unknown competence framework '{fw_id}'",
                                  hint=suggest(fw_id, [f.id for f in library.frameworks.values()
-                                                      if f.kind == "competences"]))])
+                                                      if f.kind == "competences"]), code="unknown-framework")])
             continue
         code = library.canonical_id(fw_id, raw.strip())
         cluster = library.cluster(fw_id, code)
@@ -275,12 +280,12 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
         else:
             choices = [c.code for c in fw.clusters] + [it.id for it in fw.all_items()]
             out.extend([doc.diag(("competences", i), f"unknown domain or competence '{raw}' in {fw_id}",
-                                 hint=suggest(code, choices))])
+                                 hint=suggest(code, choices), code="unknown-item")])
             continue
         for it in items:
             if (fw_id, it.id) in picked:
                 out.extend([doc.diag(("competences", i), f"{fw_id}:{it.id} is already included",
-                                     level="warning")])
+                                     level="warning", code="already-included")])
             picked[(fw_id, it.id)] = it
     order = {(fw.id, it.id): n for n, (fw, it) in enumerate(
         (fw, it) for fw in library.frameworks.values() for it in fw.all_items())}

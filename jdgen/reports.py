@@ -35,7 +35,7 @@ def load_posts(paths: list[Path], library: Library,
         if post.name in seen:
             problems.append(Diagnostic(doc.path, 0, 0, f"another post is also named '{post.name}' "
                                                        f"({seen[post.name]}); posts are named by their file stem",
-                                       hint="rename one of the files"))
+                                       hint="rename one of the files", code="output-clash"))
             continue
         seen[post.name] = doc.path
         posts.append(post)

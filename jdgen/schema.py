@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from .errors import Diagnostic
+from .errors import DEFAULT_CODE, Diagnostic
 from .quickcheck import quick_valid
 from .yamlio import Document, JsonPath
 
@@ -158,5 +159,24 @@ def schema_diagnostics(doc: Document, schema_name: str) -> list[Diagnostic]:
     """Every JSON Schema problem of `doc`, reworded and positioned."""
     if quick_valid(_inlined(schema_name), doc.data):
         return []  # the common case, without building jsonschema's error tree
-    found = {(_reword(e, doc)) for e in _validator(schema_name).iter_errors(doc.data)}
+    found = {_coded(_reword(e, doc), e) for e in _validator(schema_name).iter_errors(doc.data)}
     return sorted(found)
+
+
+_SCHEMA_CODES = {"required": "schema-required", "additionalProperties": "schema-unknown-key",
+                 "type": "schema-type", "enum": "schema-enum", "pattern": "schema-pattern",
+                 "minimum": "schema-range", "exclusiveMinimum": "schema-range", "maximum": "schema-range",
+                 "exclusiveMaximum": "schema-range", "minItems": "schema-empty", "minProperties": "schema-empty",
+                 "minLength": "schema-empty", "uniqueItems": "schema-unique"}
+
+
+def _coded(d: Diagnostic, error: Any) -> Diagnostic:
+    """The diagnostic with the code of the schema rule it reports (`schema` when none fits)."""
+    if d.code != DEFAULT_CODE:
+        return d
+    kind = error.validator
+    if kind in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
+        kind = best_match(error.context).validator
+    return replace(d, code=_SCHEMA_CODES.get(kind, "schema"))

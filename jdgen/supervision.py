@@ -68,14 +68,15 @@ def resolve_supervision(doc: Document, library: Library, out: Collector, fte: fl
         profile = profiles.get(spec["profile"])
         if profile is None:
             out.extend([doc.diag(path, f"unknown supervision profile '{spec['profile']}'",
-                                 hint=suggest(spec["profile"], profiles) or f"profiles: {', '.join(profiles)}")])
+                                 hint=suggest(spec["profile"], profiles) or f"profiles: {', '.join(profiles)}",
+                                     code="unknown-profile")])
     provides = []
     for i, pid in enumerate(doc.data.get("provides_supervision", [])):
         if pid in profiles:
             provides.append(profiles[pid])
         else:
             out.extend([doc.diag(("provides_supervision", i), f"unknown supervision profile '{pid}'",
-                                 hint=suggest(pid, profiles))])
+                                 hint=suggest(pid, profiles), code="unknown-profile")])
     chosen = {a.type: a for a in (profile.arrangements if profile else ())}
     own_types = set()
     for i, a in enumerate(spec.get("arrangements", [])):
@@ -97,7 +98,8 @@ def resolve_supervision(doc: Document, library: Library, out: Collector, fte: fl
 def _check(doc: Document, path: tuple[str | int, ...], mine: Arrangement, rule: Arrangement, fte: float,
            out: Collector) -> None:
     def warn(key: str, message: str) -> None:
-        out.extend([doc.diag((*path, key), f"{message} — {rule.rule}", level="warning")])
+        out.extend([doc.diag((*path, key), f"{message} — {rule.rule}", level="warning",
+            code="supervision-below-guidance")])
 
     name = mine.title or rule.title or mine.type
     if mine.every_weeks > rule.every_weeks:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostic, JdgenError, display_path
+from .errors import DEFAULT_CODE, Diagnostic, JdgenError, display_path
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -58,9 +58,9 @@ class Document:
         return self.values.get((), (1, 1))
 
     def diag(self, path: JsonPath, message: str, *, key: bool = False, hint: str = "",
-             level: str = "error") -> Diagnostic:
+             level: str = "error", code: str = DEFAULT_CODE) -> Diagnostic:
         line, col = self.at(path, key=key)
-        return Diagnostic(self.path, line, col, message, level, hint)
+        return Diagnostic(self.path, line, col, message, level, hint, code)
 
 
 class _Builder:
@@ -74,9 +74,9 @@ class _Builder:
     def _pos(self, node: yaml.Node) -> Position:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def _problem(self, node: yaml.Node, message: str, hint: str = "") -> None:
+    def _problem(self, node: yaml.Node, message: str, hint: str = "", code: str = "yaml-value") -> None:
         line, col = self._pos(node)
-        self.problems.append(Diagnostic(self.doc.path, line, col, message, "error", hint))
+        self.problems.append(Diagnostic(self.doc.path, line, col, message, "error", hint, code))
 
     def build(self, node: yaml.Node, path: JsonPath, in_alias: bool = False) -> Any:
         node_id = id(node)
@@ -95,7 +95,7 @@ class _Builder:
             return node.value
         expected = _COLLECTION_TAGS.get(type(node))
         if expected and tag != expected:
-            self._problem(node, f"unsupported tag '{tag}'", "jdgen reads plain YAML values only")
+            self._problem(node, f"unsupported tag '{tag}'", "jdgen reads plain YAML values only", code="yaml-tag")
             return None
         if expected == _MAP:
             assert isinstance(node, yaml.MappingNode)
@@ -111,16 +111,16 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 self._problem(key_node, "merge keys (<<) are not supported",
-                              "write the keys out in full; jdgen files stay explicit")
+                              "write the keys out in full; jdgen files stay explicit", code="yaml-merge-key")
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self._problem(key_node, "a mapping key must be a plain value, not a list or mapping")
+                self._problem(key_node, "a mapping key must be a plain value, not a list or mapping", code="yaml-key")
                 continue
             key = str(key_node.value)
             if key in result:
                 first = self.doc.keys.get((*path, key), (0, 0))[0]
                 self._problem(key_node, f"duplicate key '{key}' (first defined on line {first})",
-                              "each key may appear once in a mapping; remove or rename one")
+                              "each key may appear once in a mapping; remove or rename one", code="duplicate-key")
                 continue
             key_path = (*path, key)
             self.doc.keys[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -131,7 +131,7 @@ class _Builder:
         if node.tag in (_STR, _TIMESTAMP):
             return str(node.value)
         if not node.tag.startswith("tag:yaml.org,2002:"):
-            self._problem(node, f"unsupported tag '{node.tag}'", "jdgen reads plain YAML values only")
+            self._problem(node, f"unsupported tag '{node.tag}'", "jdgen reads plain YAML values only", code="yaml-tag")
             return None
         try:
             return self.scalars.construct_object(node, deep=True)
@@ -160,11 +160,11 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
         message = exc.problem or "invalid YAML"
         if exc.context:
             message = f"{exc.context}, {message}"
-        return None, [Diagnostic(path, line, col, f"YAML syntax: {message}")]
+        return None, [Diagnostic(path, line, col, f"YAML syntax: {message}", code="yaml-syntax")]
     except yaml.YAMLError as exc:
-        return None, [Diagnostic(path, 0, 0, f"YAML syntax: {exc}")]
+        return None, [Diagnostic(path, 0, 0, f"YAML syntax: {exc}", code="yaml-syntax")]
     if node is None:
-        return doc, [Diagnostic(path, 1, 1, "the file is empty")]
+        return doc, [Diagnostic(path, 1, 1, "the file is empty", code="empty-file")]
     builder = _Builder(doc)
     try:
         doc.data = builder.build(node, ())
@@ -172,9 +172,11 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
         line, col = builder._pos(bomb.node)
         return None, [Diagnostic(path, line, col,
                                  f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes",
-                                 hint="this looks like an alias bomb; write the values out instead")]
+                                 hint="this looks like an alias bomb; write the values out instead",
+                                 code="yaml-alias-limit")]
     except RecursionError:
-        return None, [Diagnostic(path, 1, 1, "the file is nested too deeply, or an alias refers to itself")]
+        return None, [Diagnostic(path, 1, 1, "the file is nested too deeply, or an alias refers to itself",
+                                 code="yaml-too-deep")]
     return doc, builder.problems
 
 
@@ -183,12 +185,14 @@ def load_file(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     shown = display_path(path)
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [Diagnostic(shown, 0, 0, f"file is larger than {MAX_FILE_BYTES} bytes")]
+            return None, [Diagnostic(shown, 0, 0, f"file is larger than {MAX_FILE_BYTES} bytes",
+                                     code="file-too-large")]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(shown, 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        return None, [Diagnostic(shown, 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                 code="encoding")]
     except OSError as exc:
-        return None, [Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror}")]
+        return None, [Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror}", code="read-error")]
     return parse_text(text, shown)
 
 

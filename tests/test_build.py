@@ -291,7 +291,7 @@ def test_a_bad_post_does_not_stop_the_others(two_posts: Path, jdgen: Invoke, fix
     assert result.stderr == (
         "posts/remove-core.yaml:14:16: error: cannot remove 'C3': Core duties are required of every post\n"
         "  hint: remove the line, or add a local duty that explains local practice\n"
-        "1 of 2 post(s) failed\n")
+        "1 error(s), 0 warning(s); 1 of 2 post(s) not built\n")
     out = tmp_path / "out"
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
         ["alpha.html", "alpha.json", "index.html"]

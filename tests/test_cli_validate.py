@@ -243,5 +243,5 @@ clusters/local/ld.yaml:9:13: error: unknown ksf id 'Core7'
   hint: did you mean 'Core6'?
 clusters/local/ld.yaml:10:19: error: unknown esc id 'ESC11'
   hint: did you mean 'ESC1'?
-2 errors
+2 error(s), 0 warning(s)
 """

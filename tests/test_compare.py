@@ -218,7 +218,8 @@ def test_bad_post_is_reported_and_the_others_compared() -> None:
     result = run("compare", "a.yaml", "bad.yaml", "b.yaml", "--format", "json")
     assert result.exit_code == 1
     assert result.stderr == ("bad.yaml:12:17: error: unknown cluster 'CBB' in iapt-li\n"
-                             "  hint: did you mean 'CB'?\n")
+                             "  hint: did you mean 'CB'?\n"
+                             "1 error(s), 0 warning(s)\n")
     data = json.loads(result.stdout)
     assert data["posts"] == ["a", "b"]
     assert data["similarity"] == [[1.0, AB], [AB, 1.0]]
@@ -229,7 +230,8 @@ def test_fewer_than_two_valid_posts_is_an_error() -> None:
     result = run("compare", "a.yaml", "bad.yaml", "--format", "json")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.splitlines()[-1] == "error: need at least two valid posts to compare, found 1"
+    assert result.stderr.splitlines()[-1] == ("1 error(s), 0 warning(s); "
+                                              "need at least two valid posts to compare, found 1")
 
 
 def test_two_posts_with_the_same_name_are_refused(tmp_path: Path) -> None:

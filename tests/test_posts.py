@@ -113,7 +113,7 @@ def test_build_reports_error_and_writes_nothing(name: str, posts: Path, jdgen: I
     result = jdgen("build", f"{name}.yaml", "-o", str(out), "-f", "html,md,json,docx")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == ERRORS[name] + "1 of 1 post(s) failed\n"
+    assert result.stderr == ERRORS[name] + "1 error(s), 0 warning(s); 1 of 1 post(s) not built\n"
     assert not [p.name for p in out.iterdir() if p.name.startswith(name)]
 
 
@@ -142,7 +142,7 @@ def test_every_error_of_a_post_is_reported_in_order(posts: Path, jdgen: Invoke, 
 def test_validate_warning_exits_0(name: str, posts: Path, jdgen: Invoke) -> None:
     result = jdgen("validate", f"{name}.yaml")
     assert result.exit_code == 0
-    assert result.stderr == WARNINGS[name]
+    assert result.stderr == WARNINGS[name] + "0 error(s), 1 warning(s)\n"
     _ok(result)
 
 
@@ -151,14 +151,15 @@ def test_validate_strict_warning_exits_1(name: str, posts: Path, jdgen: Invoke) 
     result = jdgen("validate", "--strict", f"{name}.yaml")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == WARNINGS[name] + "0 error(s), 1 warning(s)\n"
+    assert result.stderr == WARNINGS[name] + ("0 error(s), 1 warning(s); "
+                                              "failed because warnings are errors under --strict\n")
 
 
 @pytest.mark.parametrize("name", ["warn-fortnightly", "warn-add-included"])
 def test_build_with_warning(name: str, posts: Path, jdgen: Invoke, tmp_path: Path) -> None:
     loose = jdgen("build", f"{name}.yaml", "-o", str(tmp_path / "loose"), "-f", "json")
     assert loose.exit_code == 0
-    assert loose.stderr == WARNINGS[name]
+    assert loose.stderr == WARNINGS[name] + "0 error(s), 1 warning(s)\n"
     assert loose.stdout == f"{name}: built (json) in {tmp_path / 'loose'}\n"
     data = json.loads((tmp_path / "loose" / f"{name}.json").read_text("utf-8"))
     assert data["warnings"] == [WARNINGS[name].rstrip("\n")]
@@ -167,7 +168,7 @@ def test_build_with_warning(name: str, posts: Path, jdgen: Invoke, tmp_path: Pat
     assert strict.exit_code == 1
     assert strict.stdout == ""
     assert strict.stderr == (WARNINGS[name] + f"{name}.yaml: error: not built: warnings are errors under --strict\n"
-                             "1 of 1 post(s) failed\n")
+                             "0 error(s), 1 warning(s); 1 of 1 post(s) not built\n")
     assert not (tmp_path / "strict" / f"{name}.json").exists()
 
 
@@ -259,7 +260,8 @@ def test_supervision_pwp(resolved: dict[str, Any]) -> None:
 
 
 def test_own_arrangement_replaces_the_profile_one(posts: Path, jdgen: Invoke, tmp_path: Path) -> None:
-    sup = _build_json(jdgen, "warn-group.yaml", tmp_path, WARNINGS["warn-group"])["supervision"]
+    sup = _build_json(jdgen, "warn-group.yaml", tmp_path,
+                      WARNINGS["warn-group"] + "0 error(s), 1 warning(s)\n")["supervision"]
     assert [(a["type"], a["format"], a["group_size"]) for a in sup["arrangements"]] == [
         ("case-management", "individual", None), ("clinical-skills", "group", 14)]
     assert sup["arrangements"][1]["rule"] == PWP_SKILLS_RULE

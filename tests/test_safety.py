@@ -155,7 +155,7 @@ def test_template_fetches_are_refused(workspace: Workspace) -> None:
     result = workspace.result
     assert result.exit_code == 0, result.output
     assert result.stdout == "good: built (html, pdf) in out\n"
-    assert sorted(result.stderr.splitlines()) == [REFUSED.format("file:///etc/passwd"),
+    assert sorted(result.stderr.splitlines()) == ["0 error(s), 2 warning(s)", REFUSED.format("file:///etc/passwd"),
                                                   REFUSED.format("http://example.com/logo.png")]
 
 

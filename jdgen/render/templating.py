@@ -90,11 +90,13 @@ def render(workspace: Path | None, name: str, context: dict[str, Any]) -> str:
         return environment(folder).get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(exc.filename) if exc.filename else (exc.name or name)
-        raise JdgenError([Diagnostic(where, exc.lineno or 0, 1, f"template syntax: {exc.message}")]) from None
+        raise JdgenError([Diagnostic(where, exc.lineno or 0, 1, f"template syntax: {exc.message}",
+            code="template-syntax")]) from None
     except jinja2.TemplateNotFound as exc:
         raise JdgenError([Diagnostic(name, 0, 0, f"template not found: {exc.name}",
                                      hint="templates are looked up in the workspace templates/ folder, "
-                                          "then the bundled ones")]) from None
+                                          "then the bundled ones", code="template-missing")]) from None
     except jinja2.UndefinedError as exc:
         raise JdgenError([Diagnostic(name, 0, 0, f"template error: {exc.message}",
-                                     hint="see docs/templates.md for the variables each template receives")]) from None
+                                     hint="see docs/templates.md for the variables each template receives",
+                                         code="template-error")]) from None

@@ -1,0 +1,76 @@
+"""The stable code of each kind of problem, as `jdgen validate --format json|github` shows it.
+
+Like yamllint's rule ids: tools (CI annotations, editors) may rely on them, so a code, once
+published, keeps its meaning. docs/diagnostics.md is generated from this table
+(`python scripts/gen_docs.py`); a test fails when a code used in jdgen is missing here.
+"""
+
+from __future__ import annotations
+
+CODES: dict[str, str] = {
+    # reading files
+    "read-error": "A file could not be read (missing, unreadable, not a valid workbook).",
+    "encoding": "A file is not UTF-8 text.",
+    "file-too-large": "A file is larger than jdgen reads at all.",
+    "empty-file": "A file has no content.",
+    # YAML
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-value": "A YAML value cannot be read (a malformed number, date or boolean).",
+    "yaml-tag": "A YAML tag other than the plain types (`!custom`, `!!python/...`).",
+    "yaml-key": "A mapping key that is a list or a mapping.",
+    "yaml-merge-key": "A `<<` merge key; jdgen files write their keys out in full.",
+    "yaml-alias-limit": "Aliases expand to too many nodes (an alias bomb).",
+    "yaml-too-deep": "The file is nested too deeply.",
+    "duplicate-key": "A key appears twice in one mapping.",
+    "not-a-mapping": "The file (or a value) must be a mapping of keys.",
+    # shape (JSON Schema)
+    "schema-required": "A required key is missing.",
+    "schema-unknown-key": "A key the file kind does not know (often a typo).",
+    "schema-type": "A value of the wrong type (text where a number is expected, …).",
+    "schema-enum": "A value that is not one of the allowed words.",
+    "schema-pattern": "A value that does not have the required form (an id, a colour, a date).",
+    "schema-range": "A number outside its allowed range.",
+    "schema-empty": "A list, mapping or text that must not be empty.",
+    "schema-unique": "A list that names the same value twice.",
+    "schema": "Any other problem of shape.",
+    # the library
+    "unknown-framework": "A reference to a framework that does not exist.",
+    "reference-framework": "A reference framework used where duties or competences are needed.",
+    "shadows-bundled": "A workspace framework reuses a bundled framework's id without `override: true`.",
+    "duplicate-framework": "A framework id defined twice.",
+    "duplicate-cluster": "A cluster defined twice in one framework.",
+    "missing-cluster": "A framework lists a cluster that has no cluster file.",
+    "id-sequence": "Item ids of a cluster are not numbered in order.",
+    "duplicate-id": "An item id used twice in one framework.",
+    "unknown-link": "A link to an id the target framework does not have.",
+    "link-level": "A link level that is missing or outside the target's levels.",
+    # posts
+    "missing-organisation": "A post names no employer, and jdgen.yaml gives none.",
+    "bad-date": "A date that is not a real calendar date.",
+    "date-order": "The closing date is before the posting date.",
+    "unknown-cluster": "A cluster or domain code the framework does not have.",
+    "unknown-item": "An item id the framework does not have.",
+    "already-included": "An item added that the post already has (warning).",
+    "required-cluster": "Removing an item of a cluster every post must have.",
+    "remove-not-included": "Removing an item the post does not have (warning).",
+    "unknown-profile": "A supervision profile that does not exist.",
+    "supervision-below-guidance": "Supervision set below what the guidance asks for (warning).",
+    "bad-logo": "The logo in jdgen.yaml is not an image file inside the workspace.",
+    # assessments (jdgen gap)
+    "no-assessments": "No .csv or .xlsx assessment files were found.",
+    "assessment-sheet": "A workbook has no sheet of the expected name.",
+    "assessment-header": "A header row with missing or unknown columns.",
+    "assessment-row": "A row without a person, or with an item the post does not have.",
+    "assessment-rating": "A rating that is not a whole number 0 to 3.",
+    "assessment-duplicate": "A person rates the same item twice.",
+    "assessment-missing": "A person has no rating for some of the post's items.",
+    # templates and output
+    "template-syntax": "A template with a Jinja syntax error.",
+    "template-missing": "A template that includes or extends one that does not exist.",
+    "template-error": "A template that fails while rendering (an unknown variable, …).",
+    "fetch-refused": "A template asks for a file or URL outside jdgen and the workspace (warning).",
+    "output-path": "An output name that would land outside the output folder.",
+    "output-clash": "Two posts whose outputs would have the same name.",
+    "internal-error": "A fault in jdgen itself; please report it with the input.",
+    "invalid": "A problem without a more specific code.",
+}
