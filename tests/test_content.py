@@ -49,7 +49,7 @@ def ips(run: Any) -> list[dict[str, Any]]:
 
 
 def test_bundled_library_validates(run: Any) -> None:
-    assert run("validate", "--strict") == "ok: 7 frameworks, 266 items\n"
+    assert run("validate", "--strict") == "ok: 8 frameworks, 300 items\n"
 
 
 # --- iapt-li ------------------------------------------------------------------------------------
@@ -132,6 +132,45 @@ def test_iapt_hi_covers_the_role(iapt_hi: list[dict[str, Any]], topic: str) -> N
     assert any(topic.casefold() in r["text"].casefold() for r in iapt_hi), topic
 
 
+# --- iapt-supervisor ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def iapt_supervisor(run: Any) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--framework", "iapt-supervisor", "--format", "json")))
+
+
+def test_iapt_supervisor_core_and_codes(run: Any, iapt_supervisor: list[dict[str, Any]]) -> None:
+    assert len(iapt_supervisor) >= 20
+    clusters = json.loads(run("list", "clusters", "--framework", "iapt-supervisor", "--format", "json"))
+    assert [c["code"] for c in clusters if c["required"]] == ["SP"]
+    others = {c["code"] for fw in ("iapt-li", "iapt-hi")
+              for c in json.loads(run("list", "clusters", "--framework", fw, "--format", "json"))}
+    assert others.isdisjoint(c["code"] for c in clusters)
+
+
+def test_iapt_supervisor_never_links_treatment(iapt_supervisor: list[dict[str, Any]]) -> None:
+    # supervising is not treating: a supervisor's outline gains HWB7 only from treatment duties taken elsewhere
+    for r in iapt_supervisor:
+        assert _ksf(r), f"{r['id']} has no KSF link"
+        assert "HWB7" not in _ksf(r), r["id"]
+    people = [r["id"] for r in iapt_supervisor if "G6" in _ksf(r)]
+    assert people and all(i.startswith("SL") for i in people)
+
+
+@pytest.mark.parametrize(("item", "words"), [
+    ("SM1", ["every week", "at least one hour", "full-time"]),
+    ("SK1", ["every fortnight", "about an hour", "twelve"]),
+    ("SH2", ["two to four weeks"]),
+    ("SO1", ["two live-observed assessments"]),
+])
+def test_iapt_supervisor_states_the_guidance_frequencies(iapt_supervisor: list[dict[str, Any]], item: str,
+                                                        words: list[str]) -> None:
+    [text] = [r["text"] for r in iapt_supervisor if r["id"] == item]
+    for phrase in words:
+        assert phrase in text, (item, phrase)
+
+
 # --- ips ----------------------------------------------------------------------------------------
 
 
@@ -164,7 +203,8 @@ def test_item_texts_are_unique(items: list[dict[str, Any]]) -> None:
 
 def test_every_framework_has_authored_provenance(run: Any) -> None:
     frameworks = json.loads(run("list", "frameworks", "--format", "json"))
-    assert [f["id"] for f in frameworks] == ["esc", "iapt-hi", "iapt-li", "iapt-supervision", "ips", "ksf", "nos"]
+    assert [f["id"] for f in frameworks] == ["esc", "iapt-hi", "iapt-li", "iapt-supervision",
+                                             "iapt-supervisor", "ips", "ksf", "nos"]
     for f in frameworks:
         assert f["provenance"]["authored"].strip(), f["id"]
 
