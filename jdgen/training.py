@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .assessments import (
+    COLUMNS,
     SCALE,
     check_complete,
     checklist_csv,
@@ -86,7 +87,8 @@ def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
             groups.append({"key": item.cluster, "title": item.cluster_title, "items": []})
         groups[-1]["items"].append({"id": item.id, "text": item.text})
     return {**page_context(settings, f"Self-assessment: {post.terms['title']}", "Self-assessment"), "groups": groups,
-            "scale": list(SCALE.items()), "required_level": post.required_level}
+            "scale": list(SCALE.items()), "required_level": post.required_level, "post_name": post.name,
+            "columns": list(COLUMNS)}
 
 
 def write_checklist(post: ResolvedPost, formats: list[str], out: Path, settings: Settings,

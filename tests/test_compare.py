@@ -20,6 +20,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from jdgen.cli import main
+from jdgen.render.colour import contrast
 
 HERE = Path(__file__).parent / "fixtures" / "compare"
 
@@ -299,8 +300,13 @@ def test_xlsx_sheets(tmp_path: Path, posts: list[str]) -> None:
     for ws in wb.worksheets:
         assert ws.freeze_panes == "B2", ws.title
     sim = wb["Similarity"]
-    rules = [rule for cf in sim.conditional_formatting for rule in cf.rules]
-    assert rules and all(rule.type == "colorScale" for rule in rules)
+    for ws in (sim, wb["Cluster coverage"], wb["KSF levels"]):  # heat-filled, text readable on every fill
+        cells = [c for row in ws.iter_rows(min_row=2, min_col=2) for c in row if c.value is not None]
+        assert cells and all(c.fill.fgColor.rgb[-6:] for c in cells)
+        for c in cells:
+            ratio = contrast("#" + c.fill.fgColor.rgb[-6:], "#" + (c.font.color.rgb or "FF000000")[-6:])
+            assert ratio >= 4.5, (ws.title, c.coordinate, c.fill.fgColor.rgb, c.font.color.rgb)
+    assert {c.fill.fgColor.rgb[-6:] for row in sim.iter_rows(min_row=2, min_col=2) for c in row} >= {"005EB8"}
     n = len(posts)
     values = [[c.value for c in row] for row in sim.iter_rows(min_row=1, max_row=n + 1, max_col=n + 1)]
     if n == 2:

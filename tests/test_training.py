@@ -275,6 +275,78 @@ def test_checklist_html_has_the_rating_scale(tmp_path: Path) -> None:
     assert [r[0] for r in rows if r and r[0] in MIXED_IDS] == MIXED_IDS
 
 
+class FormFields(HTMLParser):
+    """The checklist form as a browser sees it: rows with their radios, legends, labels and inputs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[dict[str, Any]] = []
+        self.legends: list[str] = []
+        self.label_depth = 0
+        self.labelled_radios = 0
+        self.labels_for: set[str] = set()
+        self.inputs: list[dict[str, str]] = []
+        self.columns = ""
+        self._legend: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.columns = a["data-columns"]
+        elif tag == "tr" and "data-item" in a:
+            self.items.append({"id": a["data-item"], "statement": a["data-statement"], "ratings": []})
+        elif tag == "legend":
+            self._legend = ""
+        elif tag == "label":
+            self.label_depth += 1
+            if "for" in a:
+                self.labels_for.add(a["for"])
+        elif tag == "input":
+            self.inputs.append(a)
+            if a.get("type") == "radio":
+                self.items[-1]["ratings"].append(a["value"])
+                self.labelled_radios += self.label_depth > 0
+                assert a["name"] == f"rating-{self.items[-1]['id']}"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.label_depth -= 1
+        elif tag == "legend" and self._legend is not None:
+            self.legends.append(" ".join(self._legend.split()))
+            self._legend = None
+
+    def handle_data(self, data: str) -> None:
+        if self._legend is not None:
+            self._legend += data
+
+
+def test_checklist_html_is_a_form_that_saves_what_gap_reads(tmp_path: Path) -> None:
+    ok(run("checklist", "--post", "mixed-post.yaml", "-f", "html", "-o", str(tmp_path)))
+    form = FormFields()
+    form.feed((tmp_path / "mixed-post-checklist.html").read_text(encoding="utf-8"))
+    assert [i["id"] for i in form.items] == MIXED_IDS
+    assert all(i["ratings"] == ["0", "1", "2", "3"] for i in form.items)
+    assert form.labelled_radios == 4 * len(MIXED_IDS)  # each radio inside its label
+    assert [f"Rating of {i}" for i in MIXED_IDS] == [g for g in form.legends if g.startswith("Rating of")]
+    text_inputs = [i for i in form.inputs if i.get("type") != "radio"]
+    assert {i["id"] for i in text_inputs} <= form.labels_for  # name, date, supervisor, comments: all labelled
+    assert {f"comment-{i}" for i in MIXED_IDS} <= {i["name"] for i in text_inputs}
+    # build the CSV from the form's field names, as the page's script does, and give it to gap
+    assert form.columns == "person,item,rating,comment,statement"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(form.columns.split(","))
+    for n, item in enumerate(form.items):
+        writer.writerow(["sam", item["id"], item["ratings"][n % 4], "a, \"quoted\" note" if n == 0 else "",
+                         item["statement"]])
+    (tmp_path / "sam.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    ok(run("gap", "--post", "mixed-post.yaml", "--assessments", str(tmp_path / "sam.csv"), "-f", "json",
+           "-o", str(tmp_path)))
+    data = json.loads((tmp_path / "mixed-post-gap.json").read_text(encoding="utf-8"))
+    below = [i for n, i in enumerate(MIXED_IDS) if n % 4 < 2]
+    assert [p["gaps"] for p in data["people"]] == [below]
+
+
 # ---------------------------------------------------------------------------------------------
 # Gap analysis, worked by hand.
 #

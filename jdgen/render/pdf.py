@@ -55,9 +55,21 @@ def _fetcher_class() -> Any:
     return SafeFetcher
 
 
+def pdf_stylesheet(workspace: Path) -> str:
+    """The PDF-only CSS (templates/pdf.css, the workspace's first): paged-media properties that
+    only WeasyPrint understands and that must not appear in the HTML documents."""
+    from .templating import template_folders
+
+    for folder in template_folders(workspace):
+        if (folder / "pdf.css").is_file():
+            return (folder / "pdf.css").read_text(encoding="utf-8")
+    return ""
+
+
 def html_to_pdf(html: str, base_dir: Path, roots: list[Path], date: str = "") -> tuple[bytes, list[str]]:
-    """Render HTML to PDF bytes; returns the bytes and the URLs that were refused."""
-    HTML = weasyprint().HTML
+    """Render HTML to PDF bytes (with the PDF-only stylesheet of `base_dir`, the workspace);
+    returns the bytes and the URLs that were refused."""
+    HTML, CSS = weasyprint().HTML, weasyprint().CSS
 
     fetcher = _fetcher_class()(roots)
     epoch = DEFAULT_EPOCH
@@ -70,7 +82,9 @@ def html_to_pdf(html: str, base_dir: Path, roots: list[Path], date: str = "") ->
     try:
         document = HTML(string=html, base_url=str(base_dir.resolve()) + os.sep, url_fetcher=fetcher)
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1")  # tagged, PDF/UA-1
+        extra = [CSS(string=css, url_fetcher=fetcher)] if (css := pdf_stylesheet(base_dir)) else []
+        data = document.write_pdf(stylesheets=extra, pdf_identifier=identifier,
+                                  pdf_variant="pdf/ua-1")  # tagged, PDF/UA-1
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..compare import Coverage, Matrices, PairReport
 from ..listing import table
+from .colour import text_on
 
 #: Heatmap: white (0) → NHS blue (1).
 LOW, HIGH = (255, 255, 255), (0, 94, 184)
@@ -17,7 +18,8 @@ def heat(value: float, top: float = 1.0) -> dict[str, str]:
     """Background and text colour for a cell of a heatmap, value in 0..top."""
     share = 0.0 if top <= 0 else max(0.0, min(1.0, value / top))
     rgb = tuple(round(lo + (hi - lo) * share) for lo, hi in zip(LOW, HIGH, strict=True))
-    return {"bg": "#{:02x}{:02x}{:02x}".format(*rgb), "fg": "#ffffff" if share > 0.55 else "#212b32"}
+    bg = "#{:02x}{:02x}{:02x}".format(*rgb)
+    return {"bg": bg, "fg": text_on(bg)}
 
 
 def short(name: str, width: int = 14) -> str:
@@ -106,7 +108,6 @@ def coverage_csv(c: Coverage) -> str:
 
 def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], scale: tuple[float, float] | None,
            number_format: str = "0.00") -> None:
-    from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -124,13 +125,14 @@ def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], scale:
     for col in range(2, len(header) + 1):
         ws.column_dimensions[get_column_letter(col)].width = max(8, min(30, len(str(header[col - 1])) + 2))
     if rows and scale is not None and len(header) > 1:
-        last = f"{get_column_letter(len(header))}{len(rows) + 1}"
-        ws.conditional_formatting.add(f"B2:{last}", ColorScaleRule(
-            start_type="num", start_value=scale[0], start_color="FFFFFF",
-            end_type="num", end_value=scale[1], end_color="005EB8"))
+        # Each cell is filled like the HTML heatmap, with the text colour that reads on it (a
+        # conditional colour scale cannot change the text colour: black on NHS blue is 3.1:1).
         for r in ws.iter_rows(min_row=2, min_col=2):
             for cell in r:
-                if isinstance(cell.value, float):
+                if isinstance(cell.value, int | float):
+                    colours = heat(float(cell.value) - scale[0], scale[1] - scale[0])
+                    cell.fill = PatternFill("solid", fgColor=colours["bg"].lstrip("#").upper())
+                    cell.font = Font(color=colours["fg"].lstrip("#").upper())
                     cell.number_format = number_format
 
 

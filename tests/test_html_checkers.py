@@ -1,0 +1,39 @@
+"""Every HTML document jdgen writes passes the Nu HTML Checker and axe-core, and the checklist
+form saves a CSV that `jdgen gap` accepts (scripts/check_html.py; one vnu run, one Chromium).
+Skipped, saying what is missing, where Java, Chromium, Node or the npm packages are absent."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "check_html.py"
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("check_html", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["check_html"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_html_document_passes_vnu_and_axe(tmp_path: Path) -> None:
+    checker = load_script()
+    missing = checker.missing_tools(checker.cache_dir())
+    if missing:
+        pytest.skip("HTML validators not run, missing: " + "; ".join(missing))
+    files = checker.build_documents(tmp_path / "docs")
+    saved = tmp_path / "form" / "saved.csv"
+    saved.parent.mkdir()
+    findings = checker.check(files, checker.cache_dir(), (tmp_path / "docs" / "pwp-checklist.html", saved))
+    assert len(files) == 14
+    assert findings.total() == 0, checker.report(findings, files, tmp_path / "docs")
+    # the form filled in and saved in Chromium gives a CSV that gap reads without a complaint
+    assert saved.read_text(encoding="utf-8").startswith("person,item,rating,comment,statement\nPat Example,C1,0,")
+    assert checker.gap_accepts(saved, tmp_path / "form") == ""
