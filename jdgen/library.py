@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import Collector, Diagnostic, JdgenError
 from .model import (
+    DEFAULT_GUIDANCE,
     Arrangement,
     Cluster,
     Entry,
@@ -177,8 +178,11 @@ def _source(doc: Document, path: tuple[str | int, ...] = ()) -> Source:
 
 
 def _arrangement(data: dict[str, Any]) -> Arrangement:
+    every = data["every_weeks"]
+    shortest, longest = (min(every), max(every)) if isinstance(every, list) else (every, None)
     return Arrangement(
-        type=data["type"], every_weeks=data["every_weeks"], minutes=data.get("minutes"),
+        type=data["type"], every_weeks=shortest, every_weeks_max=longest if longest != shortest else None,
+        usual_group_size=tuple(data.get("usual_group_size", ())), minutes=data.get("minutes"),
         format=data["format"], title=data.get("title", ""), minimum=data.get("minimum", False),
         full_time_basis=data.get("full_time_basis", False), max_group_size=data.get("max_group_size"),
         group_size=data.get("group_size"), purpose=data.get("purpose", ""), rule=data.get("rule", ""),
@@ -204,7 +208,17 @@ def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector)
         if code not in clusters:
             out.extend([header.doc.diag(("clusters", i), f"cluster '{code}' is listed but no cluster file "
                                                          "defines it", hint=suggest(code, list(clusters)),
-                                                             code="missing-cluster")])
+                                     code="missing-cluster")])
+    core = list(data.get("core", []))
+    for i, code in enumerate(core):
+        if code not in clusters:
+            out.extend([header.doc.diag(("core", i), f"core cluster '{code}' is not a cluster of "
+                                                     f"framework '{data['id']}'", hint=suggest(code, list(clusters)),
+                                     code="unknown-core")])
+    # A cluster file's own `required: true` (the older way of marking core) still counts.
+    core += [code for code, c in clusters.items() if c.required and code not in core]
+    clusters = {code: (c if c.required or code not in core else replace(c, required=True))
+                for code, c in clusters.items()}
     ranked = sorted(clusters.values(),
                     key=lambda c: (order.index(c.code) if c.code in order else len(order)))
     prov = data["provenance"]
@@ -212,12 +226,13 @@ def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector)
         id=data["id"], title=data["title"], kind=data["kind"], version=data["version"],
         provenance=Provenance(prov["source"], prov["publisher"], prov.get("year"), prov["authored"],
                               prov.get("notes", ""), prov.get("url", "")),
-        clusters=tuple(ranked),
+        clusters=tuple(ranked), core=tuple(c for c in core if c in clusters),
         entries=tuple(Entry(e["id"], e["title"], e.get("group"), e.get("description"), e.get("suite"),
                             tuple(Level(lv["level"], lv.get("title")) for lv in e.get("levels", [])))
                       for e in data.get("entries", [])),
         profiles=tuple(Profile(p["id"], p["title"], p.get("description", ""),
-                               tuple(_arrangement(a) for a in p["arrangements"]))
+                               tuple(_arrangement(a) for a in p["arrangements"]),
+                               p.get("guidance", DEFAULT_GUIDANCE), p.get("caseload"), p.get("supervisees"))
                        for p in data.get("profiles", [])),
         all_staff=tuple(_arrangement(a) for a in data.get("all_staff", [])),
         principles=tuple(data.get("principles", [])),
@@ -260,14 +275,14 @@ def _build_cluster(doc: Document, kind: str, seen_ids: dict[str, str], out: Coll
             subs.append(Item(sub["id"], fw_id, code, sub.get("kind", raw["kind"]), sub["text"],
                              parent=item_id, source=_source(doc, (*path, "sub", j))))
         items.append(Item(item_id, fw_id, code, raw["kind"], " ".join(raw["text"].split()),
-                          outcome=raw.get("outcome"), links=_links(raw.get("links", {})),
+                          outcome=raw.get("outcome"), links=parse_links(raw.get("links", {})),
                           sub=tuple(subs), source=_source(doc, path)))
     return Cluster(fw_id, code, data["title"], " ".join(data.get("description", "").split()),
                    tuple(items), required=data.get("required", False), label=data.get("label"),
                    hours=data.get("hours"), source=_source(doc))
 
 
-def _links(raw: dict[str, Any]) -> tuple[Link, ...]:
+def parse_links(raw: dict[str, Any]) -> tuple[Link, ...]:
     links: list[Link] = []
     for fw_id, targets in raw.items():
         if isinstance(targets, dict):
@@ -285,10 +300,10 @@ def _check_links(library: Library, files: list[_ClusterFile], out: Collector) ->
         for i, raw in enumerate(cf.doc.data["items"]):
             for target_fw, targets in raw.get("links", {}).items():
                 path = ("items", i, "links", target_fw)
-                _check_link_group(library, cf.doc, path, target_fw, targets, out)
+                check_link_group(library, cf.doc, path, target_fw, targets, out)
 
 
-def _check_link_group(library: Library, doc: Document, path: tuple[str | int, ...], target_fw: str,
+def check_link_group(library: Library, doc: Document, path: tuple[str | int, ...], target_fw: str,
                       targets: Any, out: Collector) -> None:
     fw = library.frameworks.get(target_fw)
     if fw is None:

@@ -98,6 +98,19 @@ class Arrangement:
     purpose: str = ""
     rule: str = ""
     provider: str = ""
+    #: The longest interval where the guidance gives a range ("every two to four weeks": 2 and 4).
+    every_weeks_max: float | None = None
+    #: Group size the guidance calls usual ("usually two to three"): shown, never checked.
+    usual_group_size: tuple[int, ...] = ()
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """Shortest and longest interval in weeks (equal unless the guidance gives a range)."""
+        return self.every_weeks, self.every_weeks_max or self.every_weeks
+
+
+#: How messages name the guidance a profile's rules come from, unless the profile says otherwise.
+DEFAULT_GUIDANCE = "the IAPT supervision guidance"
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,9 @@ class Profile:
     title: str
     description: str
     arrangements: tuple[Arrangement, ...]
+    guidance: str = DEFAULT_GUIDANCE
+    caseload: int | None = None
+    supervisees: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,8 @@ class Framework:
     version: str
     provenance: Provenance
     clusters: tuple[Cluster, ...] = ()
+    #: Codes of the clusters every post of this framework takes (may be empty).
+    core: tuple[str, ...] = ()
     entries: tuple[Entry, ...] = ()
     profiles: tuple[Profile, ...] = ()
     all_staff: tuple[Arrangement, ...] = ()

@@ -4,11 +4,12 @@ KSF outline, supervision and person specification (pure functions after loading)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .errors import Collector, Diagnostic, JdgenError
+from .library import check_link_group, parse_links
 from .model import Item, Library, Link
 from .schema import schema_diagnostics, suggest
 from .supervision import SupervisionPlan, resolve_supervision
@@ -106,6 +107,8 @@ class ResolvedPost:
     person_spec: tuple[Criterion, ...]
     required_level: int
     clauses: dict[str, str] = field(default_factory=dict)
+    #: Every framework the duties come from, in the post's order (duty_framework is the first).
+    duty_frameworks: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
 
     def framework_ids(self) -> set[str]:
@@ -148,7 +151,7 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
                                  hint="name the employer in the post, or once for all posts in jdgen.yaml",
                                      code="missing-organisation")])
     _check_dates(doc, out)
-    duty_fw, duties = _resolve_duties(doc, library, out)
+    duty_fws, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)
     hours = float(data["hours_per_week"])
     supervision = resolve_supervision(doc, library, out, hours / FULL_TIME_HOURS)
@@ -158,7 +161,8 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
     spec = person_spec(data.get("person_spec", {}), duties, competences)
     return ResolvedPost(
         name=name, path=doc.path, terms=_terms(data), summary=data["summary"].strip(),
-        duty_framework=duty_fw, duties=tuple(duties), competences=tuple(competences),
+        duty_framework=duty_fws[0] if duty_fws else None, duty_frameworks=tuple(duty_fws),
+        duties=tuple(duties), competences=tuple(competences),
         ksf_outline=outline, supervision=supervision, person_spec=spec,
         required_level=int(data.get("required_level", 2)), clauses=dict(data.get("clauses", {})),
         warnings=tuple(out.warnings))
@@ -190,30 +194,82 @@ def _terms(data: dict[str, Any]) -> dict[str, Any]:
     return terms
 
 
-def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[str | None, list[Duty]]:
-    spec = doc.data.get("duties", {})
-    local = [Duty(f"L{i + 1}", f"L{i + 1}", LOCAL_CLUSTER, "Local duties", " ".join(text.split()))
-             for i, text in enumerate(spec.get("local", []))]
-    uses_framework = any(k in spec for k in ("framework", "clusters", "add", "remove"))
-    if not uses_framework:
-        return None, local
-    fw_id = spec.get("framework", DEFAULT_DUTY_FRAMEWORK)
+def duty_specs(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], dict[str, Any]]]:
+    """The post's duty mappings with their paths: `duties:` is one mapping or a list of them."""
+    raw = data.get("duties", {})
+    if isinstance(raw, list):
+        return [(("duties", i), spec) for i, spec in enumerate(raw)]
+    return [(("duties",), raw)]
+
+
+def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[list[str], list[Duty]]:
+    """Framework duties of every duty mapping (each with its framework's core), then local duties."""
+    frameworks: list[str] = []
+    duties: list[Duty] = []
+    local: list[Duty] = []
+    seen: dict[str, tuple[str | int, ...]] = {}
+    for path, spec in duty_specs(doc.data):
+        local += _local_duties(doc, library, path, spec, len(local), out)
+        if not any(k in spec for k in ("framework", "clusters", "add", "remove")):
+            continue
+        fw_id = spec.get("framework", DEFAULT_DUTY_FRAMEWORK)
+        if fw_id in seen:
+            out.extend([doc.diag((*path, "framework") if "framework" in spec else path,
+                                 f"duties of framework '{fw_id}' are given twice",
+                                 hint="list each framework once, with all the clusters the post takes from it",
+                                 code="duty-framework-twice")])
+            continue
+        seen[fw_id] = path
+        found = _framework_duties(doc, library, path, spec, fw_id, out)
+        if found is not None:
+            frameworks.append(fw_id)
+            duties += found
+    return frameworks, _distinct_labels(duties) + local
+
+
+def _local_duties(doc: Document, library: Library, path: tuple[str | int, ...], spec: dict[str, Any],
+                  start: int, out: Collector) -> list[Duty]:
+    """Local duties: a sentence, or {text, links} so that mostly-local posts still get a KSF outline."""
+    duties: list[Duty] = []
+    for i, raw in enumerate(spec.get("local", [])):
+        entry: dict[str, Any] = {"text": raw} if isinstance(raw, str) else raw
+        links: dict[str, Any] = entry.get("links", {})
+        for target_fw, targets in links.items():
+            check_link_group(library, doc, (*path, "local", i, "links", target_fw), target_fw, targets, out)
+        number = start + len(duties) + 1
+        duties.append(Duty(f"L{number}", f"L{number}", LOCAL_CLUSTER, "Local duties", " ".join(entry["text"].split()),
+                           links=parse_links(links)))
+    return duties
+
+
+def _distinct_labels(duties: list[Duty]) -> list[Duty]:
+    """Where two frameworks of one post use the same item label, show the later ones with their framework."""
+    first: dict[str, str | None] = {}
+    result = []
+    for d in duties:
+        owner = first.setdefault(d.label, d.framework)
+        result.append(d if owner == d.framework else replace(d, label=f"{d.framework}:{d.label}"))
+    return result
+
+
+def _framework_duties(doc: Document, library: Library, path: tuple[str | int, ...], spec: dict[str, Any],
+                      fw_id: str, out: Collector) -> list[Duty] | None:
     fw = library.frameworks.get(fw_id)
     if fw is None or fw.kind == "reference":
         what = "unknown framework" if fw is None else "a reference framework cannot supply duties:"
-        out.extend([doc.diag(("duties", "framework"), f"{what} '{fw_id}'",
+        out.extend([doc.diag((*path, "framework"), f"{what} '{fw_id}'",
                              hint=suggest(fw_id, [f.id for f in library.frameworks.values()
                                                   if f.kind != "reference"]), code="unknown-framework")])
-        return None, local
+        return None
     codes = {c.code for c in fw.clusters}
-    chosen = {c.code for c in fw.clusters if c.required}
+    chosen = set(fw.core)
     for i, raw in enumerate(spec.get("clusters", [])):
         code = library.canonical_id(fw_id, raw)
         if code not in codes:
             labels = [c.shown_code for c in fw.clusters]
-            out.extend([doc.diag(("duties", "clusters", i), f"unknown cluster '{raw}' in {fw_id}",
+            out.extend([doc.diag((*path, "clusters", i), f"unknown cluster '{raw}' in {fw_id}",
                                  hint=suggest(raw, labels) or f"clusters: {', '.join(labels)}",
-                                     code="unknown-cluster")])
+                                 code="unknown-cluster")])
         chosen.add(code)
     included = {item.id for c in fw.clusters if c.code in chosen for item in c.items}
     all_ids = [item.id for item in fw.all_items()]
@@ -221,36 +277,33 @@ def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[st
         item_id = library.canonical_id(fw_id, raw)
         item = library.item(fw_id, item_id)
         if item is None or item.parent:
-            out.extend([doc.diag(("duties", "add", i), f"unknown item '{raw}' in {fw_id}",
+            out.extend([doc.diag((*path, "add", i), f"unknown item '{raw}' in {fw_id}",
                                  hint=suggest(item_id, all_ids), code="unknown-item")])
         elif item_id in included:
-            out.extend([doc.diag(("duties", "add", i), f"'{raw}' is already included through cluster "
-                                                       f"{item.cluster}", level="warning", code="already-included")])
+            out.extend([doc.diag((*path, "add", i), f"'{raw}' is already included through cluster "
+                                                    f"{item.cluster}", level="warning",
+                                 code="already-included")])
         included.add(item_id)
     for i, raw in enumerate(spec.get("remove", [])):
         item_id = library.canonical_id(fw_id, raw)
         item = library.item(fw_id, item_id)
         cluster = library.cluster(fw_id, item.cluster) if item else None
         if item is None or item.parent:
-            out.extend([doc.diag(("duties", "remove", i), f"unknown item '{raw}' in {fw_id}",
+            out.extend([doc.diag((*path, "remove", i), f"unknown item '{raw}' in {fw_id}",
                                  hint=suggest(item_id, all_ids), code="unknown-item")])
-        elif cluster is not None and cluster.required:
-            out.extend([doc.diag(("duties", "remove", i), f"cannot remove '{raw}': {cluster.title} duties "
-                                                          "are required of every post",
+        elif cluster is not None and cluster.code in fw.core:
+            out.extend([doc.diag((*path, "remove", i), f"cannot remove '{raw}': {cluster.title} duties "
+                                                       "are required of every post",
                                  hint="remove the line, or add a local duty that explains local practice",
-                                     code="required-cluster")])
+                                 code="required-cluster")])
         elif item_id not in included:
-            out.extend([doc.diag(("duties", "remove", i), f"'{raw}' is not among the post's duties, so "
-                                                          "removing it has no effect", level="warning",
-                                                              code="remove-not-included")])
+            out.extend([doc.diag((*path, "remove", i), f"'{raw}' is not among the post's duties, so "
+                                                       "removing it has no effect", level="warning",
+                                 code="remove-not-included")])
         else:
             included.discard(item_id)
-    duties = []
-    for cluster in fw.clusters:
-        for item in cluster.items:
-            if item.id in included:
-                duties.append(_duty(item, library, cluster.title))
-    return fw_id, duties + local
+    return [_duty(item, library, cluster.title)
+            for cluster in fw.clusters for item in cluster.items if item.id in included]
 
 
 def _duty(item: Item, library: Library, cluster_title: str) -> Duty:

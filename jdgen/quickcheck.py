@@ -98,6 +98,7 @@ _KEYWORDS: dict[str, Any] = {
     "pattern": lambda rule, v, _: type(v) is not str or _pattern(rule).search(v) is not None,
     "minLength": lambda rule, v, _: type(v) is not str or len(v) >= rule,
     "minItems": lambda rule, v, _: type(v) is not list or len(v) >= rule,
+    "maxItems": lambda rule, v, _: type(v) is not list or len(v) <= rule,
     "minProperties": lambda rule, v, _: type(v) is not dict or len(v) >= rule,
     "uniqueItems": _unique,
     "minimum": lambda rule, v, _: not _number(v) or v >= rule,

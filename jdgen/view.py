@@ -39,7 +39,7 @@ class JobDescriptionView:
     organisation: str = field(metadata={"help": "Employing organisation (the post's, else jdgen.yaml's)"})
     terms: list[dict[str, str]] = field(metadata={"help": "Job identification rows: label, value"})
     summary: list[str] = field(metadata={"help": "Job summary paragraphs"})
-    duty_groups: list[dict[str, Any]] = field(metadata={"help": "Duties by cluster: code, label, title, "
+    duty_groups: list[dict[str, Any]] = field(metadata={"help": "Duties by cluster: framework, code, label, title, "
                                                                 "description, duties [number, id, label, text, sub]"})
     competence_groups: list[dict[str, Any]] = field(
         metadata={"help": "Competences by domain: framework, framework_title, code, title, "
@@ -138,9 +138,10 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings,
     organisation = post.terms["organisation"]
     groups: list[dict[str, Any]] = []
     for number, duty in enumerate(post.duties, start=1):
-        if not groups or groups[-1]["code"] != duty.cluster:
+        if not groups or (groups[-1]["framework"], groups[-1]["code"]) != (duty.framework, duty.cluster):
             cluster = library.cluster(duty.framework, duty.cluster) if duty.framework else None
-            groups.append({"code": duty.cluster, "label": cluster.shown_code if cluster else "L",
+            groups.append({"framework": duty.framework, "code": duty.cluster,
+                           "label": cluster.shown_code if cluster else "L",
                            "title": duty.cluster_title,
                            "description": cluster.description if cluster else
                            "Duties particular to this service, written by the employer.",
@@ -211,6 +212,7 @@ def post_json(post: ResolvedPost) -> dict[str, Any]:
         "terms": {k: v for k, v in post.terms.items() if k != "title"},
         "summary": post.summary,
         "duty_framework": post.duty_framework,
+        "duty_frameworks": list(post.duty_frameworks),
         "duties": [{"id": d.id, "label": d.label, "cluster": d.cluster, "cluster_title": d.cluster_title,
                     "kind": d.kind, "text": d.text, "sub": list(d.sub), "local": d.framework is None,
                     "links": [{"framework": link.framework, "id": link.target, "level": link.level}

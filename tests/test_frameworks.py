@@ -1,0 +1,105 @@
+"""Duties from several frameworks, each with its own core; local duties with links (issue 9)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from jdgen.library import bundled_root, check_library, discover, load_library
+
+FixtureDir = Callable[[str], Path]
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def multi(fixture_dir: FixtureDir, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """tests/fixtures/multi as the workspace: it adds a 'team-lead' duties framework with core [TL]."""
+    folder = fixture_dir("multi")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def _json(jdgen: Invoke, post: str, out: Path) -> dict[str, Any]:
+    result = jdgen("build", post, "-o", str(out), "-f", "json", "-q")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads((out / f"{Path(post).stem}.json").read_text("utf-8"))
+    return data
+
+
+def test_core_is_declared_by_the_framework_header() -> None:
+    library = load_library(None)
+    assert library.frameworks["iapt-li"].core == ("C",)
+    assert library.cluster("iapt-li", "C").required  # type: ignore[union-attr]
+    assert not any(c.required for c in library.frameworks["iapt-li"].clusters if c.code != "C")
+    assert library.frameworks["ips"].core == ()
+
+
+def test_each_framework_of_a_post_brings_its_own_core(multi: Path, jdgen: Invoke, tmp_path: Path) -> None:
+    data = _json(jdgen, "posts/two-frameworks.yaml", tmp_path)
+    assert data["duty_frameworks"] == ["iapt-li", "team-lead"]
+    assert data["duty_framework"] == "iapt-li"
+    ids = [d["id"] for d in data["duties"]]
+    assert ids == [f"C{i}" for i in range(1, 19)] + [f"A{i}" for i in range(1, 9)] + ["TL1", "TL2", "TR1", "L1", "L2"]
+
+
+def test_local_duty_links_feed_the_ksf_outline(multi: Path, jdgen: Invoke, tmp_path: Path) -> None:
+    data = _json(jdgen, "posts/two-frameworks.yaml", tmp_path)
+    local = data["duties"][-2]
+    assert local["local"] and local["links"] == [
+        {"framework": "ksf", "id": "G6", "level": 2}, {"framework": "ksf", "id": "Core1", "level": 3},
+        {"framework": "esc", "id": "ESC1", "level": None}]
+    assert data["duties"][-1]["links"] == []
+    g6 = next(r for r in data["ksf_outline"] if r["dimension"] == "G6")
+    assert "L1" in g6["because"] and "TL1" in g6["because"]
+
+
+def test_a_post_of_local_duties_only_gets_an_outline_from_their_links(multi: Path, jdgen: Invoke,
+                                                                      tmp_path: Path) -> None:
+    data = _json(jdgen, "posts/only-local.yaml", tmp_path)
+    assert data["duty_frameworks"] == [] and data["duty_framework"] is None
+    dims = [r["dimension"] for r in data["ksf_outline"]]
+    assert "HWB4" in dims
+    hwb4 = next(r for r in data["ksf_outline"] if r["dimension"] == "HWB4")
+    assert hwb4["because"] == ["L1"]
+
+
+BAD = {
+    "twice": "posts/twice.yaml:12:16: error: duties of framework 'team-lead' are given twice\n"
+             "  hint: list each framework once, with all the clusters the post takes from it\n",
+    "bad-local-link": "posts/bad-local-link.yaml:12:14: error: cannot remove 'TL2': Leading the team duties are "
+                      "required of every post\n"
+                      "  hint: remove the line, or add a local duty that explains local practice\n"
+                      "posts/bad-local-link.yaml:16:17: error: unknown ksf id 'G66'\n"
+                      "  hint: did you mean 'G6'?\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_multi_framework_post(name: str, multi: Path, jdgen: Invoke) -> None:
+    result = jdgen("validate", f"posts/{name}.yaml")
+    assert result.exit_code == 1
+    errors = BAD[name].count(": error: ")
+    assert result.stderr == BAD[name] + f"{errors} error(s), 0 warning(s)\n"
+
+
+def test_core_naming_a_missing_cluster_is_an_error(fixture_dir: FixtureDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = fixture_dir("bad-core")
+    monkeypatch.chdir(folder)
+    _, problems = check_library(discover(folder))
+    assert [(d.path, d.line, d.col, d.message) for d in problems] == [
+        ("frameworks/local-duties.yaml", 7, 12, "core cluster 'FX' is not a cluster of framework 'local-duties'")]
+
+
+def test_bundled_duty_frameworks_declare_their_core() -> None:
+    """Every bundled duties framework says which clusters are its core (an empty list is a statement too)."""
+    import yaml
+
+    for path in sorted((bundled_root() / "frameworks").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        if data["kind"] == "duties":
+            assert "core" in data, f"{path.name} does not declare its core clusters"
