@@ -518,3 +518,23 @@ def gap(ctx: Context, post: Path, assessments: tuple[Path, ...], formats: str, o
     if problems.errors:
         raise JdgenError(problems.errors)
     _written(written)
+
+
+# --- jdgen serve (issue 10): the web composer; everything lives in jdgen/web/ ---
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this machine's loopback is reachable from the network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another host name the app answers to (e.g. a reverse proxy's); repeatable.")
+@pass_ctx
+def serve(ctx: Context, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
+    """A local web app: browse the library, compose, preview, save and download posts.
+
+    \b
+    Example:
+      jdgen -w . serve          then open http://localhost:8000/
+    """
+    from .web.serve import serve as run
+
+    run(ctx.workspace, host, port, allow_hosts, lambda text: click.echo(text, err=True))

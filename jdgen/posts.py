@@ -118,7 +118,12 @@ class ResolvedPost:
 
 def load_post(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     """Parse and schema-check a post file."""
-    doc, problems = load_file(path)
+    return check_post(*load_file(path))
+
+
+def check_post(doc: Document | None, problems: list[Diagnostic]) -> tuple[Document | None, list[Diagnostic]]:
+    """Schema-check a parsed post (a file, or text such as a post sent to the web app as JSON);
+    the document only when it has no problem."""
     if doc is None or problems:
         return None, problems
     if not isinstance(doc.data, dict):

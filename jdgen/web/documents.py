@@ -1,0 +1,43 @@
+"""Documents for the web app, through the same renderers as `jdgen build` and `jdgen compare`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..posts import ResolvedPost
+from .state import Loaded
+
+FORMATS = ("html", "pdf", "docx", "md", "json")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+}
+PROFILES = ("jd",)
+
+
+def render_post(post: ResolvedPost, loaded: Loaded, fmt: str, profile: str, workspace: Path) -> bytes:
+    """One document of a resolved post, as `jdgen build -f FMT` writes it (PDF fetch rules included)."""
+    from ..build import render_format
+
+    data, _refused = render_format(post, loaded.library, loaded.settings, loaded.clauses, fmt, workspace)
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def compare_json(posts: list[ResolvedPost], loaded: Loaded, workspace: Path, order: str = "similarity") -> Any:
+    """The comparison JSON `jdgen compare --format json` writes."""
+    import json
+
+    from ..reports import render_compare
+
+    return json.loads(render_compare(posts, loaded.library, "json", order, loaded.settings, workspace))
+
+
+def compare_html(posts: list[ResolvedPost], loaded: Loaded, workspace: Path, order: str = "similarity") -> str:
+    """The HTML `jdgen compare --format html` writes: side by side (two posts) and heatmaps."""
+    from ..reports import render_compare
+
+    return str(render_compare(posts, loaded.library, "html", order, loaded.settings, workspace))

@@ -1,0 +1,57 @@
+/* jdgen web: the little the pages need beyond htmx. Everything works without it. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    /* Library: filter items as you type (the form's Search button does the same on the server). */
+    var q = document.querySelector("input[data-filter]");
+    if (q) {
+      var root = document.querySelector(q.getAttribute("data-filter"));
+      var status = document.getElementById("filter-status");
+      q.addEventListener("input", function () {
+        var needle = q.value.trim().toLowerCase(), shown = 0;
+        root.querySelectorAll(".item").forEach(function (li) {
+          var hit = !needle || li.getAttribute("data-text").indexOf(needle) >= 0;
+          li.hidden = !hit;
+          if (hit) { shown += 1; }
+        });
+        root.querySelectorAll("details.cluster").forEach(function (d) {
+          var any = d.querySelector(".item:not([hidden])");
+          d.hidden = !any;
+          if (needle && any) { d.open = true; }
+        });
+        if (status) { status.textContent = shown + " items match"; }
+      });
+    }
+    /* Compose: "Add another" copies the last (empty) row with its indexes moved on. */
+    document.addEventListener("click", function (e) {
+      var button = e.target.closest("[data-add-row]");
+      if (!button) { return; }
+      var name = button.getAttribute("data-add-row");
+      var rows = button.parentNode.querySelectorAll(':scope > fieldset.row[data-row="' + name + '"]');
+      var last = rows[rows.length - 1], index = rows.length;
+      var copy = last.cloneNode(true);
+      var from = name + "." + (index - 1), to = name + "." + index;
+      var fromId = "f-" + from.replace(/[._]/g, "-"), toId = "f-" + to.replace(/[._]/g, "-");
+      copy.querySelectorAll("[name],[id],[for],[aria-describedby]").forEach(function (el) {
+        ["name", "id", "for", "aria-describedby"].forEach(function (attr) {
+          var v = el.getAttribute(attr);
+          if (v) { el.setAttribute(attr, v.split(from).join(to).split(fromId).join(toId)); }
+        });
+        if (el.matches("input[type=text], textarea")) { el.value = ""; }
+        if (el.matches("input[type=checkbox], input[type=radio]")) { el.checked = false; }
+      });
+      copy.querySelectorAll(".msgs").forEach(function (m) { m.textContent = ""; });
+      copy.querySelector("legend").textContent = copy.querySelector("legend").textContent.replace(/\d+/, index + 1);
+      last.parentNode.insertBefore(copy, button);
+      var first = copy.querySelector("input, textarea, select");
+      if (first) { first.focus(); }
+    });
+    /* Compose: a new framework changes the clusters offered: show the form again. */
+    var form = document.getElementById("compose");
+    if (form) {
+      form.addEventListener("change", function (e) {
+        if (e.target.name && /(^|\.)framework$/.test(e.target.name)) { form.submit(); }
+      });
+    }
+  });
+})();
