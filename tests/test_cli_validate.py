@@ -148,8 +148,8 @@ def test_named_alias_bomb_outside_workspace(jdgen: Invoke, fixture_dir: FixtureD
 
 
 @pytest.mark.parametrize(("name", "summary"), [
-    ("good", "ok: 9 frameworks, 305 items\n"),
-    ("override-bundled", "ok: 8 frameworks, 180 items\n"),
+    ("good", "ok: 10 frameworks, 336 items\n"),
+    ("override-bundled", "ok: 9 frameworks, 211 items\n"),
 ])
 def test_validate_good_workspace(name: str, summary: str, jdgen: Invoke, fixture_dir: FixtureDir,
                                  monkeypatch: pytest.MonkeyPatch) -> None:

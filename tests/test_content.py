@@ -49,7 +49,7 @@ def ips(run: Any) -> list[dict[str, Any]]:
 
 
 def test_bundled_library_validates(run: Any) -> None:
-    assert run("validate", "--strict") == "ok: 8 frameworks, 300 items\n"
+    assert run("validate", "--strict") == "ok: 9 frameworks, 331 items\n"
 
 
 # --- iapt-li ------------------------------------------------------------------------------------
@@ -171,6 +171,31 @@ def test_iapt_supervisor_states_the_guidance_frequencies(iapt_supervisor: list[d
         assert phrase in text, (item, phrase)
 
 
+# --- iapt-employment ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def iapt_employment(run: Any) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--framework", "iapt-employment", "--format", "json")))
+
+
+def test_iapt_employment_is_a_band_5_non_treating_role(run: Any, iapt_employment: list[dict[str, Any]]) -> None:
+    assert len(iapt_employment) >= 20
+    clusters = json.loads(run("list", "clusters", "--framework", "iapt-employment", "--format", "json"))
+    assert [c["code"] for c in clusters if c["required"]] == ["EC"]
+    levels = [level for r in iapt_employment for level in _ksf(r).values()]
+    assert all(_ksf(r) for r in iapt_employment)
+    assert max(levels) <= 3 and levels.count(2) > len(levels) / 2  # mostly level 2, nothing above 3
+    assert not any({"HWB6", "HWB7"} & _ksf(r).keys() for r in iapt_employment)
+
+
+@pytest.mark.parametrize("topic", ["struggling at work", "off sick", "out of work", "return-to-work plan",
+                                   "employer", "benefits", "workplace adjustments", "therapist", "IPS",
+                                   "national Talking Therapies dataset"])
+def test_iapt_employment_covers_the_role(iapt_employment: list[dict[str, Any]], topic: str) -> None:
+    assert any(topic.casefold() in r["text"].casefold() for r in iapt_employment), topic
+
+
 # --- ips ----------------------------------------------------------------------------------------
 
 
@@ -203,7 +228,7 @@ def test_item_texts_are_unique(items: list[dict[str, Any]]) -> None:
 
 def test_every_framework_has_authored_provenance(run: Any) -> None:
     frameworks = json.loads(run("list", "frameworks", "--format", "json"))
-    assert [f["id"] for f in frameworks] == ["esc", "iapt-hi", "iapt-li", "iapt-supervision",
+    assert [f["id"] for f in frameworks] == ["esc", "iapt-employment", "iapt-hi", "iapt-li", "iapt-supervision",
                                              "iapt-supervisor", "ips", "ksf", "nos"]
     for f in frameworks:
         assert f["provenance"]["authored"].strip(), f["id"]
