@@ -27,6 +27,8 @@ class BuildOptions:
     formats: tuple[str, ...]
     workspace: Path
     strict: bool = False
+    profile: str | None = None  # None: jdgen.yaml's `profile`, else jd
+    show_warnings: bool = False  # HTML preview only
 
 
 @dataclass
@@ -67,6 +69,7 @@ def fingerprint(post: Path, shared: str, options: BuildOptions) -> str:
     h.update(shared.encode())
     h.update(",".join(options.formats).encode())
     h.update(str(options.strict).encode())
+    h.update(f"{options.profile}|{options.show_warnings}".encode())
     return h.hexdigest()
 
 
@@ -97,14 +100,15 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         library, settings, clauses = _context(options.workspace)
         from .posts import resolve_file
 
-        post = resolve_file(post_path, library, settings.organisation)
+        post = resolve_file(post_path, library, settings.organisation, settings.full_time_hours, settings.about)
         result.diagnostics += post.warnings
         if options.strict and post.warnings:
             return result
         result.title, result.grade = post.terms["title"], post.terms["grade"]
         documents: dict[str, bytes | str] = {}
         for fmt in options.formats:
-            data, refused = render_format(post, library, settings, clauses, fmt, options.workspace)
+            data, refused = render_format(post, library, settings, clauses, fmt, options.workspace,
+                                          options.profile or settings.profile, options.show_warnings)
             result.diagnostics += [Diagnostic(result.post, 0, 0, f"refused to fetch {url}: only files of jdgen "
                                               "and the workspace, and data: URLs, may be used", "warning",
                                                   code="fetch-refused")
@@ -127,13 +131,14 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
 
 
 def render_format(post: Any, library: Any, settings: Any, clauses: dict[str, str], fmt: str,
-                  workspace: Path) -> tuple[bytes | str, list[str]]:
-    """One document in one format; returns its content and any refused URLs (PDF)."""
+                  workspace: Path, profile: str = "jd", show_warnings: bool = False) -> tuple[bytes | str, list[str]]:
+    """One document in one format and profile; returns its content and any refused URLs (PDF).
+    Warnings are shown only in HTML, and only when asked."""
     from .view import build_view, post_json
 
     if fmt == "json":
         return json.dumps(post_json(post), indent=2, ensure_ascii=False) + "\n", []
-    view = build_view(post, library, settings, clauses)
+    view = build_view(post, library, settings, clauses, profile, show_warnings and fmt == "html")
     if fmt == "docx":
         from .render.docx import render_docx
 

@@ -185,9 +185,12 @@ def _emit(fmt: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
 @click.option("--force", is_flag=True, help="Rebuild posts even if nothing changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. supervision below guidance) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--profile", "-p", default=None, metavar="NAME",
+              help="Document profile: jd (default), full, advert, or one of jdgen.yaml's `profiles`.")
+@click.option("--show-warnings", is_flag=True, help="Show the post's warnings in the HTML preview (never in print).")
 @pass_ctx
 def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | None, jobs: int | None, force: bool,
-          strict: bool, quiet: bool) -> None:
+          strict: bool, quiet: bool, profile: str | None, show_warnings: bool) -> None:
     """Build job descriptions from post files or folders of posts.
 
     A folder builds every post in parallel, writes OUT/index.html linking them, and skips posts
@@ -198,14 +201,26 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
     Examples:
       jdgen build examples/posts
       jdgen build posts/pwp.yaml -f pdf,docx -o dist
+      jdgen build posts/pwp.yaml --profile advert -f md -o adverts
     """
     from .build import FORMATS, BuildOptions, BuildResult, default_jobs, post_files
     from .build import build as run_build
 
+    settings = _settings(ctx)
     if formats is None:
-        formats = ",".join(_settings(ctx).formats)
+        formats = ",".join(settings.formats)
     chosen = _split_formats(formats, FORMATS)
-    options = BuildOptions(out=out, formats=tuple(chosen), workspace=ctx.workspace, strict=strict)
+    if profile is not None:
+        from .profiles import available
+        from .schema import suggest
+
+        known = available(settings.profiles)
+        if profile not in known:
+            raise click.BadParameter(f"unknown profile '{profile}'; "
+                                     f"{suggest(profile, known) or 'choose from ' + ', '.join(known)}",
+                                     param_hint="--profile")
+    options = BuildOptions(out=out, formats=tuple(chosen), workspace=ctx.workspace, strict=strict,
+                           profile=profile or settings.profile, show_warnings=show_warnings)
     total = sum(len(post_files(t)) for t in targets)
     show_bar = not quiet and total > 1 and sys.stderr.isatty()
     with click.progressbar(length=total, label="Building", file=sys.stderr,
@@ -382,7 +397,8 @@ def _settings(ctx: Context) -> Any:
 def _resolve_post(ctx: Context, library: Any, post: Path) -> Any:
     from .posts import resolve_file
 
-    resolved = resolve_file(post, library, _settings(ctx).organisation)
+    settings = _settings(ctx)
+    resolved = resolve_file(post, library, settings.organisation, settings.full_time_hours, settings.about)
     for w in resolved.warnings:
         click.echo(w.format(), err=True)
     return resolved

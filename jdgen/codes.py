@@ -58,6 +58,9 @@ CODES: dict[str, str] = {
     "unknown-profile": "A supervision profile that does not exist.",
     "supervision-below-guidance": "Supervision set below what the guidance asks for (warning).",
     "bad-logo": "The logo in jdgen.yaml is not an image file inside the workspace.",
+    "reword-not-included": "`duties.reword` names an item the post does not take.",
+    "unknown-section": "A document profile in jdgen.yaml lists a section that does not exist.",
+    "unknown-document-profile": "jdgen.yaml's `profile` names a document profile that does not exist.",
     # assessments (jdgen gap)
     "no-assessments": "No .csv or .xlsx assessment files were found.",
     "assessment-sheet": "A workbook has no sheet of the expected name.",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import Collector
 from .schema import schema_diagnostics
-from .yamlio import load_file
+from .yamlio import Document, load_file
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,10 @@ class Settings:
     accent: str = "#003087"
     clauses: dict[str, str] = field(default_factory=dict)
     formats: tuple[str, ...] = ("html", "pdf")
+    full_time_hours: float = 37.5
+    about: str = ""
+    profile: str = "jd"
+    profiles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def load_config(path: Path, out: Collector) -> Settings:
@@ -44,6 +48,31 @@ def load_config(path: Path, out: Collector) -> Settings:
                 code="bad-logo")])
             logo = None
     colours = data.get("colours", {})
+    profiles = _profiles(doc, out)
     return Settings(data.get("organisation"), logo, colours.get("primary", Settings.primary),
                     colours.get("accent", Settings.accent), dict(data.get("clauses", {})),
-                    tuple(data.get("formats", Settings().formats)))
+                    tuple(data.get("formats", Settings().formats)),
+                    float(data.get("full_time_hours", Settings.full_time_hours)),
+                    " ".join(str(data.get("about", "")).split()), data.get("profile", Settings.profile), profiles)
+
+
+def _profiles(doc: Document, out: Collector) -> dict[str, tuple[str, ...]]:
+    """The workspace's own profiles; unknown section names and an unknown default are errors."""
+    from .profiles import SECTIONS, available
+    from .schema import suggest
+
+    custom: dict[str, tuple[str, ...]] = {}
+    for name, sections in doc.data.get("profiles", {}).items():
+        for i, section in enumerate(sections):
+            if section not in SECTIONS:
+                out.extend([doc.diag(("profiles", name, i), f"unknown section '{section}' in profile '{name}'",
+                                     hint=suggest(section, SECTIONS) or f"sections: {', '.join(SECTIONS)}",
+                                     code="unknown-section")])
+        custom[name] = tuple(sections)
+    default = doc.data.get("profile")
+    known = available(custom)
+    if default is not None and default not in known:
+        out.extend([doc.diag(("profile",), f"unknown profile '{default}'",
+                             hint=suggest(default, known) or f"profiles: {', '.join(known)}",
+                             code="unknown-document-profile")])
+    return custom

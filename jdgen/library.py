@@ -186,7 +186,7 @@ def _arrangement(data: dict[str, Any]) -> Arrangement:
         format=data["format"], title=data.get("title", ""), minimum=data.get("minimum", False),
         full_time_basis=data.get("full_time_basis", False), max_group_size=data.get("max_group_size"),
         group_size=data.get("group_size"), purpose=data.get("purpose", ""), rule=data.get("rule", ""),
-        provider=data.get("provider", ""))
+        provider=data.get("provider", ""), note=" ".join(data.get("note", "").split()))
 
 
 def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector) -> Framework:

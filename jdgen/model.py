@@ -98,6 +98,7 @@ class Arrangement:
     purpose: str = ""
     rule: str = ""
     provider: str = ""
+    note: str = ""  # how a frequency or length was settled where the guidance leaves it open
     #: The longest interval where the guidance gives a range ("every two to four weeks": 2 and 4).
     every_weeks_max: float | None = None
     #: Group size the guidance calls usual ("usually two to three"): shown, never checked.

@@ -40,6 +40,20 @@ _CATEGORY_HINTS = (
 
 
 @dataclass(frozen=True)
+class Prose:
+    """Free text of a post: paragraphs, or a list of points."""
+
+    paragraphs: tuple[str, ...] = ()
+    points: tuple[str, ...] = ()
+
+
+def prose(value: str | list[str]) -> Prose:
+    if isinstance(value, list):
+        return Prose(points=tuple(" ".join(v.split()) for v in value))
+    return Prose(paragraphs=tuple(" ".join(p.split()) for p in value.split("\n\n") if p.strip()))
+
+
+@dataclass(frozen=True)
 class Duty:
     """A duty of the post, traceable to its framework item (or local, with an L id)."""
 
@@ -52,6 +66,8 @@ class Duty:
     framework: str | None = None
     sub: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    framework_text: str = ""  # the framework's wording, when the post rewords the item
+    group_intro: str = ""  # a local section's introduction
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,8 @@ class ResolvedPost:
     #: Every framework the duties come from, in the post's order (duty_framework is the first).
     duty_frameworks: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
+    prose: dict[str, Prose] = field(default_factory=dict)  # overview, purpose, scope, about, how_to_apply
+    relationships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # internal, external
 
     def framework_ids(self) -> set[str]:
         """Resolved framework item ids (duties and competences), for comparison."""
@@ -132,21 +150,24 @@ def check_post(doc: Document | None, problems: list[Diagnostic]) -> tuple[Docume
     return (None, found) if found else (doc, [])
 
 
-def resolve_file(path: Path, library: Library, organisation: str | None = None) -> ResolvedPost:
+def resolve_file(path: Path, library: Library, organisation: str | None = None,
+                 full_time_hours: float = FULL_TIME_HOURS, about: str = "") -> ResolvedPost:
     """Load and resolve one post; raise JdgenError with every problem of the file."""
     doc, problems = load_post(path)
     if doc is None:
         raise JdgenError(problems)
     out = Collector()
-    post = resolve(doc, library, out, name=path.stem, organisation=organisation)
+    post = resolve(doc, library, out, name=path.stem, organisation=organisation,
+                   full_time_hours=full_time_hours, about=about)
     out.raise_if_errors()
     return post
 
 
 def resolve(doc: Document, library: Library, out: Collector, name: str,
-            organisation: str | None = None) -> ResolvedPost:
+            organisation: str | None = None, full_time_hours: float = FULL_TIME_HOURS,
+            about: str = "") -> ResolvedPost:
     """Resolve a schema-valid post document. Problems go to `out` (errors and warnings).
-    `organisation` (from jdgen.yaml) is used when the post names none."""
+    `organisation`, `full_time_hours` and `about` (from jdgen.yaml) apply when the post sets none."""
     data = dict(doc.data)
     if "organisation" not in data:
         if organisation:
@@ -158,19 +179,24 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
     _check_dates(doc, out)
     duty_fws, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)
+    full_time = float(data.get("full_time_hours", full_time_hours))
     hours = float(data["hours_per_week"])
-    supervision = resolve_supervision(doc, library, out, hours / FULL_TIME_HOURS)
+    supervision = resolve_supervision(doc, library, out, hours / full_time)
     manages = bool(data.get("manages_people") or data.get("provides_supervision"))
     outline = ksf_outline(library, [d.links for d in duties] + [c.links for c in competences],
                           [d.id for d in duties] + [c.id for c in competences], manages)
     spec = person_spec(data.get("person_spec", {}), duties, competences)
     return ResolvedPost(
-        name=name, path=doc.path, terms=_terms(data), summary=data["summary"].strip(),
+        name=name, path=doc.path, terms=_terms(data, full_time), summary=data["summary"].strip(),
         duty_framework=duty_fws[0] if duty_fws else None, duty_frameworks=tuple(duty_fws),
         duties=tuple(duties), competences=tuple(competences),
         ksf_outline=outline, supervision=supervision, person_spec=spec,
         required_level=int(data.get("required_level", 2)), clauses=dict(data.get("clauses", {})),
-        warnings=tuple(out.warnings))
+        warnings=tuple(out.warnings),
+        prose={key: prose(data[key]) for key in ("overview", "purpose", "scope", "about", "how_to_apply")
+               if key in data} | ({"about": prose(about)} if about and "about" not in data else {}),
+        relationships={k: tuple(" ".join(v.split()) for v in data.get("relationships", {}).get(k, []))
+                       for k in ("internal", "external") if data.get("relationships", {}).get(k)})
 
 
 def _check_dates(doc: Document, out: Collector) -> None:
@@ -188,14 +214,31 @@ def _check_dates(doc: Document, out: Collector) -> None:
             code="date-order")])
 
 
-def _terms(data: dict[str, Any]) -> dict[str, Any]:
-    keys = ("title", "organisation", "department", "grade", "salary", "hours_per_week", "contract",
-            "base", "address", "responsible_to", "accountable_to", "reference", "date_posted", "closing_date")
+def _terms(data: dict[str, Any], full_time_hours: float) -> dict[str, Any]:
+    from . import salary
+
+    keys = ("title", "organisation", "department", "grade", "hours_per_week", "contract", "hours_note",
+            "base", "address", "responsible_to", "accountable_to", "reference", "date_posted", "closing_date",
+            "apply_url", "direct_apply", "location_type")
     terms = {k: data[k] for k in keys if k in data}
+    raw = data.get("salary")
+    pay = salary.from_mapping(raw) if isinstance(raw, dict) else salary.parse(raw) if raw else None
+    if raw:
+        terms["salary"] = salary.text_of(pay) if isinstance(raw, dict) and pay else " ".join(str(raw).split())
+    if pay is not None:
+        terms["salary_amount"] = {"min": pay.min, "max": pay.max, "value": pay.value, "per": pay.per}
     hours = float(data["hours_per_week"])
-    default_type = "FULL_TIME" if hours >= FULL_TIME_HOURS else "PART_TIME"
-    terms["employment_type"] = data.get("employment_type", default_type)
-    terms["hours_text"] = f"{hours:g} hours a week" + (" (full time)" if hours >= FULL_TIME_HOURS else "")
+    full = hours >= full_time_hours
+    terms["full_time_hours"] = full_time_hours
+    terms["fte"] = round(min(hours / full_time_hours, 1.0), 2)
+    terms["employment_type"] = data.get("employment_type", "FULL_TIME" if full else "PART_TIME")
+    share = "full time" if full else f"part time, {terms['fte']:g} FTE"
+    terms["hours_text"] = f"{hours:g} hours a week ({share})"
+    note = " ".join(data.get("hours_note", "").split())
+    if note:
+        terms["hours_text"] += (", " if note[0].islower() else ". ") + note
+    terms["extra"] = [{"label": " ".join(r["label"].split()), "text": " ".join(r["text"].split())}
+                      for r in data.get("terms", [])]
     return terms
 
 
@@ -216,6 +259,10 @@ def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[li
     for path, spec in duty_specs(doc.data):
         local += _local_duties(doc, library, path, spec, len(local), out)
         if not any(k in spec for k in ("framework", "clusters", "add", "remove")):
+            if spec.get("reword"):
+                out.extend([doc.diag((*path, "reword"), "reword applies to framework items, and these duties "
+                                                        "name no framework", hint="add framework and clusters",
+                                     code="reword-not-included")])
             continue
         fw_id = spec.get("framework", DEFAULT_DUTY_FRAMEWORK)
         if fw_id in seen:
@@ -234,16 +281,27 @@ def _resolve_duties(doc: Document, library: Library, out: Collector) -> tuple[li
 
 def _local_duties(doc: Document, library: Library, path: tuple[str | int, ...], spec: dict[str, Any],
                   start: int, out: Collector) -> list[Duty]:
-    """Local duties: a sentence, or {text, links} so that mostly-local posts still get a KSF outline."""
+    """Local duties, numbered L1, L2, …: a sentence, {text, links} (so that mostly-local posts still get
+    a KSF outline), or a section {heading, intro, items} shown under the employer's own heading."""
     duties: list[Duty] = []
-    for i, raw in enumerate(spec.get("local", [])):
+
+    def add(where: tuple[str | int, ...], raw: str | dict[str, Any], heading: str, intro: str) -> None:
         entry: dict[str, Any] = {"text": raw} if isinstance(raw, str) else raw
         links: dict[str, Any] = entry.get("links", {})
         for target_fw, targets in links.items():
-            check_link_group(library, doc, (*path, "local", i, "links", target_fw), target_fw, targets, out)
+            check_link_group(library, doc, (*where, "links", target_fw), target_fw, targets, out)
         number = start + len(duties) + 1
-        duties.append(Duty(f"L{number}", f"L{number}", LOCAL_CLUSTER, "Local duties", " ".join(entry["text"].split()),
-                           links=parse_links(links)))
+        duties.append(Duty(f"L{number}", f"L{number}", LOCAL_CLUSTER, heading, " ".join(entry["text"].split()),
+                           sub=tuple(" ".join(s.split()) for s in entry.get("sub", [])), links=parse_links(links),
+                           group_intro=intro))
+
+    for i, raw in enumerate(spec.get("local", [])):
+        if isinstance(raw, dict) and "heading" in raw:
+            heading, intro = " ".join(raw["heading"].split()), " ".join(raw.get("intro", "").split())
+            for j, item in enumerate(raw["items"]):
+                add((*path, "local", i, "items", j), item, heading, intro)
+        else:
+            add((*path, "local", i), raw, "Local duties", "")
     return duties
 
 
@@ -307,8 +365,26 @@ def _framework_duties(doc: Document, library: Library, path: tuple[str | int, ..
                                  code="remove-not-included")])
         else:
             included.discard(item_id)
-    return [_duty(item, library, cluster.title)
-            for cluster in fw.clusters for item in cluster.items if item.id in included]
+    found = [_duty(item, library, cluster.title)
+             for cluster in fw.clusters for item in cluster.items if item.id in included]
+    return _reword(doc, path, spec, found, library, fw_id, out)
+
+
+def _reword(doc: Document, path: tuple[str | int, ...], spec: dict[str, Any], duties: list[Duty],
+            library: Library, fw_id: str, out: Collector) -> list[Duty]:
+    """The post's own wording of framework items; the framework's wording is kept beside it."""
+    wording = {library.canonical_id(fw_id, raw): (raw, text) for raw, text in spec.get("reword", {}).items()}
+    ids = [d.id for d in duties]
+    for item_id, (raw, _) in wording.items():
+        if item_id not in ids:
+            known = library.item(fw_id, item_id) is not None
+            out.extend([doc.diag((*path, "reword", raw),
+                                 f"'{raw}' is not among the post's duties, so it cannot be reworded" if known
+                                 else f"unknown item '{raw}' in {fw_id}", key=True,
+                                 hint="add it to the post first" if known else suggest(item_id, ids),
+                                 code="reword-not-included" if known else "unknown-item")])
+    return [replace(d, text=" ".join(wording[d.id][1].split()), framework_text=d.text) if d.id in wording else d
+            for d in duties]
 
 
 def _duty(item: Item, library: Library, cluster_title: str) -> Duty:

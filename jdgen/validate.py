@@ -52,11 +52,11 @@ def validate_paths(workspace: Path, paths: tuple[Path, ...]) -> Report:
         configs.append(workspace_config)
     from .config import load_config
 
-    organisation = None
+    organisation, full_time_hours = None, 37.5
     for config in configs:
         settings = load_config(config, out)
         if config == workspace_config:
-            organisation = settings.organisation
+            organisation, full_time_hours = settings.organisation, settings.full_time_hours
     if not out.errors or posts:
         from .posts import load_post, resolve
 
@@ -64,7 +64,8 @@ def validate_paths(workspace: Path, paths: tuple[Path, ...]) -> Report:
             doc, found = load_post(post)
             out.extend(found)
             if doc is not None:
-                resolve(doc, library, out, name=post.stem, organisation=organisation)
+                resolve(doc, library, out, name=post.stem, organisation=organisation,
+                        full_time_hours=full_time_hours)
     items = sum(len(fw.all_items()) for fw in library.frameworks.values())
     summary = f"{len(library.frameworks)} frameworks, {items} items"
     if posts:

@@ -4,14 +4,19 @@ every backend (HTML, PDF, Word, Markdown, JSON). Templates only lay it out."""
 from __future__ import annotations
 
 import base64
+import html
 import json
 import mimetypes
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .config import Settings
 from .model import Arrangement, Library
-from .posts import CATEGORIES, ResolvedPost
+from .posts import CATEGORIES, Prose, ResolvedPost
+from .profiles import DEFAULT as DEFAULT_PROFILE
+from .profiles import available
+from .salary import Salary
 from .supervision import duration_text, format_text, frequency_text
 
 CLAUSE_TITLES = {
@@ -57,7 +62,27 @@ class JobDescriptionView:
     branding: dict[str, str] = field(metadata={"help": "primary, accent colours; logo as a data: URL or ''"})
     jsonld: str = field(metadata={"help": "schema.org JobPosting as JSON, safe inside <script>"})
     date: str = field(metadata={"help": "Date shown on the document (date_posted, or '')"})
-    warnings: list[str] = field(metadata={"help": "Warnings found while resolving the post"})
+    warnings: list[str] = field(metadata={"help": "Warnings found while resolving the post; empty unless the "
+                                                  "HTML preview was asked to show them (--show-warnings)"})
+    profile: str = field(default="jd", metadata={"help": "Name of the document profile (jd, full, advert, …)"})
+    sections: list[str] = field(default_factory=list, metadata={
+        "help": "Sections the profile shows, in order (see docs/formats.md, Profiles)"})
+    overview: dict[str, list[str]] = field(default_factory=dict, metadata={
+        "help": "The post's overview: paragraphs, points (lists, either may be empty)"})
+    purpose: dict[str, list[str]] = field(default_factory=dict, metadata={
+        "help": "Purpose of the job: paragraphs, points"})
+    scope: dict[str, list[str]] = field(default_factory=dict, metadata={"help": "Scope of the job: paragraphs, points"})
+    about: dict[str, list[str]] = field(default_factory=dict, metadata={
+        "help": "About the employer: paragraphs, points (the post's, else jdgen.yaml's)"})
+    how_to_apply: dict[str, list[str]] = field(default_factory=dict, metadata={
+        "help": "How to apply: paragraphs, points; apply_url is in `apply_url`"})
+    apply_url: str = field(default="", metadata={"help": "Where to apply (or '')"})
+    relationships: list[dict[str, Any]] = field(default_factory=list, metadata={
+        "help": "Key working relationships: title (Internal, External), items"})
+    duties_brief: list[dict[str, str]] = field(default_factory=list, metadata={
+        "help": "Main duties in brief: title, text (one per group of duties)"})
+    notes: list[dict[str, Any]] = field(default_factory=list, metadata={
+        "help": "Notes of the full profile: title, items (text); sources, reworded duties, judgement notes"})
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,16 +93,61 @@ def _terms(post: ResolvedPost, organisation: str) -> list[dict[str, str]]:
     rows = [("Job title", t["title"]), ("Organisation", organisation), ("Department", t.get("department")),
             ("Grade", t["grade"]), ("Salary", t.get("salary")), ("Hours", t["hours_text"]),
             ("Contract", t["contract"]), ("Base", t["base"]), ("Responsible to", t["responsible_to"]),
-            ("Accountable to", t["accountable_to"]), ("Reference", t.get("reference")),
-            ("Closing date", t.get("closing_date"))]
+            ("Accountable to", t["accountable_to"])]
+    rows += [(r["label"], r["text"]) for r in t.get("extra", [])]
+    rows += [("Reference", t.get("reference")), ("Closing date", t.get("closing_date"))]
     return [{"label": label, "value": str(value)} for label, value in rows if value]
+
+
+def _prose(p: Prose | None) -> dict[str, list[str]]:
+    return {"paragraphs": list(p.paragraphs), "points": list(p.points)} if p else {"paragraphs": [], "points": []}
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a text (for briefs)."""
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
+def _duties_brief(groups: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """One line per group: its title and what it covers, for adverts."""
+    brief = []
+    for g in groups:
+        if g["description"] and not g["local_plain"]:
+            text = first_sentence(g["description"])
+        else:
+            text = "; ".join(shorten(d["text"], 14) for d in g["duties"][:3])
+        brief.append({"title": g["title"], "text": text})
+    return brief
+
+
+def _notes(post: ResolvedPost, provenance: list[dict[str, str]], plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Facts about the wording and the guidance, for the full profile's notes section."""
+    notes: list[dict[str, Any]] = []
+    reworded = [f"{d.label}: the post's wording replaces the framework's, which reads: \u201c{d.framework_text}\u201d"
+                for d in post.duties if d.framework_text]
+    if reworded:
+        notes.append({"title": "Duties in the post's own wording", "items": reworded})
+    settled = [f"{a['title']}: {a['note']}" for a in plan["arrangements"] + plan["all_staff"] if a["note"]]
+    settled += [f"{a['title']} (provided): {a['note']}" for p in plan["provides"] for a in p["arrangements"]
+                if a["note"]]
+    if settled:
+        notes.append({"title": "Supervision where the guidance leaves the details open", "items": settled})
+    if post.ksf_outline:
+        notes.append({"title": "KSF post outline", "items": [
+            "The KSF (2004) describes dimensions and levels but does not assign levels to duties. The level "
+            "each duty needs is a judgement made for these duties, not an official mapping; the outline takes "
+            "the highest level any duty of the post needs in each dimension."]})
+    notes.append({"title": "Sources of the wording",
+                  "items": [f"{p['title']}: {p['source']}. {p['authored']}" for p in provenance]})
+    return notes
 
 
 def _arrangement(a: Arrangement) -> dict[str, str]:
     return {"type": a.type, "title": a.title or a.type.replace("-", " ").capitalize(),
             "frequency": frequency_text(a.every_weeks).capitalize(), "duration": duration_text(a),
             "format": format_text(a).capitalize(), "purpose": " ".join(a.purpose.split()),
-            "rule": " ".join(a.rule.split()), "provider": a.provider}
+            "rule": " ".join(a.rule.split()), "provider": a.provider, "note": a.note}
 
 
 def _links_text(links: Any, framework: str) -> str:
@@ -99,12 +169,37 @@ def _logo(settings: Settings) -> str:
     return f"data:{mime};base64,{base64.b64encode(settings.logo.read_bytes()).decode()}"
 
 
-def jsonld(post: ResolvedPost, organisation: str) -> str:
+def description_html(post: ResolvedPost, groups: list[dict[str, Any]]) -> str:
+    """The job description as simple HTML, for JobPosting.description."""
+    def esc(text: str) -> str:
+        return html.escape(text, quote=False)
+
+    parts = [f"<p>{esc(p)}</p>" for p in _prose(post.prose.get("overview"))["paragraphs"]]
+    parts += [f"<p>{esc(' '.join(p.split()))}</p>" for p in post.summary.split("\n\n") if p.strip()]
+    for key, heading in (("purpose", "Purpose of the job"), ("scope", "Scope of the job")):
+        if key in post.prose:
+            text = _prose(post.prose[key])
+            parts.append(f"<h3>{heading}</h3>" + "".join(f"<p>{esc(p)}</p>" for p in text["paragraphs"])
+                         + (f"<ul>{''.join(f'<li>{esc(x)}</li>' for x in text['points'])}</ul>"
+                            if text["points"] else ""))
+    parts.append("<h3>Main duties and responsibilities</h3>")
+    for g in groups:
+        items = "".join(f"<li>{esc(d['text'])}" + (f"<ul>{''.join(f'<li>{esc(s)}</li>' for s in d['sub'])}</ul>"
+                                                   if d["sub"] else "") + "</li>" for d in g["duties"])
+        parts.append(f"<h4>{esc(g['title'])}</h4>" + (f"<p>{esc(g['intro'])}</p>" if g["intro"] else "")
+                     + f"<ul>{items}</ul>")
+    essential = [c.text for c in post.person_spec if c.essential]
+    if essential:
+        parts.append("<h3>Essential criteria</h3><ul>" + "".join(f"<li>{esc(c)}</li>" for c in essential) + "</ul>")
+    return "".join(parts)
+
+
+def jsonld(post: ResolvedPost, organisation: str, groups: list[dict[str, Any]]) -> str:
     """schema.org JobPosting, escaped so it cannot close its <script> element."""
     t = post.terms
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "JobPosting", "title": t["title"],
-        "description": post.summary,
+        "description": description_html(post, groups),
         "hiringOrganization": {"@type": "Organization", "name": organisation},
         "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "name": t["base"],
                                                       **_address(t.get("address", {}))}},
@@ -120,8 +215,18 @@ def jsonld(post: ResolvedPost, organisation: str) -> str:
         data["validThrough"] = t["closing_date"]
     if t.get("reference"):
         data["identifier"] = {"@type": "PropertyValue", "name": organisation, "value": t["reference"]}
-    if t.get("salary"):
-        data["baseSalary"] = {"@type": "MonetaryAmount", "currency": "GBP", "description": t["salary"]}
+    if t.get("salary_amount"):
+        amount = Salary(**t["salary_amount"])
+        data["baseSalary"] = {"@type": "MonetaryAmount", "currency": "GBP", "value": amount.quantitative_value()}
+    if "direct_apply" in t:
+        data["directApply"] = bool(t["direct_apply"])
+    if t.get("location_type") == "remote":
+        data["jobLocationType"] = "TELECOMMUTE"
+        country = t.get("address", {}).get("country")
+        if country:
+            data["applicantLocationRequirements"] = {"@type": "Country", "name": country}
+    if t.get("apply_url"):
+        data["url"] = t["apply_url"]
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
@@ -132,22 +237,28 @@ def _address(address: dict[str, str]) -> dict[str, str]:
     return {names[k]: v for k, v in address.items()}
 
 
-def build_view(post: ResolvedPost, library: Library, settings: Settings,
-               default_clauses: dict[str, str]) -> JobDescriptionView:
-    """Everything the templates show, computed here so templates hold layout only."""
+def build_view(post: ResolvedPost, library: Library, settings: Settings, default_clauses: dict[str, str],
+               profile: str = DEFAULT_PROFILE, show_warnings: bool = False) -> JobDescriptionView:
+    """Everything the templates show, computed here so templates hold layout only. `profile` names
+    the sections shown (bundled or from jdgen.yaml); warnings are kept only when `show_warnings`."""
     organisation = post.terms["organisation"]
+    sections = list(available(settings.profiles)[profile])
     groups: list[dict[str, Any]] = []
     for number, duty in enumerate(post.duties, start=1):
-        if not groups or (groups[-1]["framework"], groups[-1]["code"]) != (duty.framework, duty.cluster):
+        if not groups or (groups[-1]["framework"], groups[-1]["code"], groups[-1]["title"]) != (
+                duty.framework, duty.cluster, duty.cluster_title):
             cluster = library.cluster(duty.framework, duty.cluster) if duty.framework else None
+            plain = cluster is None and duty.cluster_title == "Local duties" and not duty.group_intro
             groups.append({"framework": duty.framework, "code": duty.cluster,
-                           "label": cluster.shown_code if cluster else "L",
+                           "label": cluster.shown_code if cluster else "L" if plain else "",
                            "title": duty.cluster_title,
                            "description": cluster.description if cluster else
-                           "Duties particular to this service, written by the employer.",
+                           "Duties particular to this service, written by the employer." if plain else "",
+                           "intro": duty.group_intro, "local": cluster is None, "local_plain": plain,
                            "duties": []})
         groups[-1]["duties"].append({"number": number, "id": duty.id, "label": duty.label,
-                                     "text": duty.text, "sub": list(duty.sub)})
+                                     "text": duty.text, "sub": list(duty.sub),
+                                     "framework_text": duty.framework_text})
     competence_groups: list[dict[str, Any]] = []
     for comp in post.competences:
         key = (comp.framework, comp.domain)
@@ -200,8 +311,16 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings,
         duty_groups=groups, competence_groups=competence_groups, supervision=supervision,
         ksf_outline=outline, person_spec=spec, clauses=clauses, traceability=trace, provenance=provenance,
         branding={"primary": settings.primary, "accent": settings.accent, "logo": _logo(settings)},
-        jsonld=jsonld(post, organisation), date=post.terms.get("date_posted", ""),
-        warnings=[w.format() for w in post.warnings])
+        jsonld=jsonld(post, organisation, groups), date=post.terms.get("date_posted", ""),
+        warnings=[w.format() for w in post.warnings] if show_warnings else [],
+        profile=profile, sections=sections,
+        overview=_prose(post.prose.get("overview")), purpose=_prose(post.prose.get("purpose")),
+        scope=_prose(post.prose.get("scope")), about=_prose(post.prose.get("about")),
+        how_to_apply=_prose(post.prose.get("how_to_apply")), apply_url=post.terms.get("apply_url", ""),
+        relationships=[{"title": title, "items": list(post.relationships[key])}
+                       for key, title in (("internal", "Internal"), ("external", "External"))
+                       if key in post.relationships],
+        duties_brief=_duties_brief(groups), notes=_notes(post, provenance, supervision))
 
 
 def post_json(post: ResolvedPost) -> dict[str, Any]:
@@ -211,10 +330,14 @@ def post_json(post: ResolvedPost) -> dict[str, Any]:
         "title": post.terms["title"],
         "terms": {k: v for k, v in post.terms.items() if k != "title"},
         "summary": post.summary,
+        **{key: list(p.points) or list(p.paragraphs) for key, p in post.prose.items()},
+        "relationships": {k: list(v) for k, v in post.relationships.items()},
         "duty_framework": post.duty_framework,
         "duty_frameworks": list(post.duty_frameworks),
         "duties": [{"id": d.id, "label": d.label, "cluster": d.cluster, "cluster_title": d.cluster_title,
                     "kind": d.kind, "text": d.text, "sub": list(d.sub), "local": d.framework is None,
+                    **({"framework_text": d.framework_text} if d.framework_text else {}),
+                    **({"intro": d.group_intro} if d.group_intro else {}),
                     "links": [{"framework": link.framework, "id": link.target, "level": link.level}
                               for link in d.links]} for d in post.duties],
         "competences": [{"id": c.id, "framework": c.framework, "domain": c.domain, "kind": c.kind,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,9 @@ NAMES = [p.stem for p in sorted(EXAMPLES.glob("*.yaml"))]  # in the order jdgen 
 FORMATS = ("html", "pdf", "docx", "md", "json")
 H2 = ["Job identification", "Job summary", "Main duties and responsibilities", "Supervision and development",
       "KSF post outline", "Person specification", "General", "Appendix: traceability of duties"]
+#: Headings of the `full` profile in HTML and Markdown, in order (every section a post can fill).
+FULL_H2 = ["Job identification", "Job summary", "Main duties and responsibilities", "Supervision and development",
+           "KSF post outline", "General", "Person specification", "Appendix: traceability of duties", "Notes"]
 
 
 def _shown_ref(duty: dict[str, Any]) -> str:
@@ -40,10 +44,12 @@ class Built(NamedTuple):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """All examples, all formats, two worker processes, against an empty workspace, built once."""
+    """All examples, all formats, the `full` profile, two worker processes, against an empty workspace,
+    built once."""
     workspace = tmp_path_factory.mktemp("workspace")
     out = tmp_path_factory.mktemp("built") / "out"
-    args = ["--workspace", str(workspace), "build", str(EXAMPLES), "-o", str(out), "-f", ",".join(FORMATS), "-j", "2"]
+    args = ["--workspace", str(workspace), "build", str(EXAMPLES), "-o", str(out), "-f", ",".join(FORMATS), "-j", "2",
+            "--profile", "full"]
 
     def build() -> Result:
         return CliRunner().invoke(main, args, catch_exceptions=False)
@@ -91,7 +97,7 @@ def test_html_structure(name: str, out: Path) -> None:
     page = parse_html((out / f"{name}.html").read_text("utf-8"))
     assert page.lang
     assert page.h1 == [data["title"]]
-    assert [h for h in page.h2 if h in H2] == H2
+    assert [h for h in page.h2 if h in FULL_H2] == FULL_H2
     assert page.th > 10
     ld = [content for kind, content in page.scripts if kind == "application/ld+json"]
     assert len(ld) == 1
@@ -163,11 +169,12 @@ def test_markdown(name: str, out: Path) -> None:
     text = (out / f"{name}.md").read_text("utf-8")
     data = _json(out, name)
     lines = text.splitlines()
-    assert "## KSF post outline" in lines
-    for heading in H2:
-        assert f"## {heading}" in lines
-    numbered = [line for line in lines if line[:1].isdigit() and ". **" in line]
-    assert [line.split("**")[1] for line in numbered] == [_shown_ref(d) for d in data["duties"]]
+    assert [line[3:] for line in lines if line[3:] in FULL_H2 and line.startswith("## ")] == FULL_H2
+    # each duty once, as a bullet led by its reference: no second numbering
+    duties = [line for line in lines if line.startswith("- **") and line.split("**")[1] in
+              {_shown_ref(d) for d in data["duties"]}]
+    assert [line.split("**")[1] for line in duties] == [_shown_ref(d) for d in data["duties"]]
+    assert not [line for line in lines if line[:1].isdigit() and ". **" in line]
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -190,6 +197,39 @@ def test_json(name: str, out: Path) -> None:
     assert {d["cluster"] for d in data["duties"] if d["local"]} == {"LOCAL"}
     assert [r["dimension"] for r in data["ksf_outline"]][:6] == [f"Core{i}" for i in range(1, 7)]
     assert data["person_spec"]
+
+
+# --- no talk about the tool in any document -------------------------------------------------------
+
+TOOL_TALK = re.compile(r"jdgen|every_weeks|generated|suggested default|'s reading|warning:|\.yaml\b", re.IGNORECASE)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_tool_talk_in_any_format(name: str, out: Path) -> None:
+    import docx
+    from pypdf import PdfReader
+
+    page = parse_html((out / f"{name}.html").read_text("utf-8"))
+    document = docx.Document(str(out / f"{name}.docx"))
+    texts = {
+        "html": " ".join(page.text + [content for _, content in page.scripts]),
+        "md": (out / f"{name}.md").read_text("utf-8"),
+        "pdf": " ".join(p.extract_text() for p in PdfReader(out / f"{name}.pdf").pages),
+        "docx": " ".join([p.text for p in document.paragraphs]
+                         + [c.text for t in document.tables for r in t.rows for c in r.cells]
+                         + [p.text for s in document.sections for p in s.header.paragraphs + s.footer.paragraphs]),
+        "json": " ".join(_strings(json.loads((out / f"{name}.json").read_text("utf-8")))),
+    }
+    found = {fmt: TOOL_TALK.findall(text) for fmt, text in texts.items()}
+    assert found == {fmt: [] for fmt in texts}
 
 
 def test_index_links_every_document(out: Path) -> None:

@@ -139,8 +139,8 @@ def render_docx(view: JobDescriptionView) -> bytes:
             doc.add_paragraph(f"{a['title']}: {a['frequency'].lower()}, {a['duration']}, {a['format'].lower()}.",
                               style="List Bullet")
     doc.add_heading("KSF post outline", level=1)
-    doc.add_paragraph("NHS Knowledge and Skills Framework (2004). The level each duty needs is jdgen's own "
-                      "judgement, not an official mapping.")
+    doc.add_paragraph("NHS Knowledge and Skills Framework (2004): the six core dimensions and the specific "
+                      "dimensions this post needs, each at the highest level its duties ask for.")
     _table(doc, ["Dimension", "Type", "Level", "Level descriptor"],
            [[f"{r['dimension']} {r['title']}", "Core" if r["core"] else "Specific", str(r["level"]),
              r["level_title"]] for r in view.ksf_outline], [7, 2, 1.5, 6.5])
