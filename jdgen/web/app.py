@@ -32,6 +32,7 @@ def create_app(workspace: Path, hosts: Iterable[str] = ()) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.autoescape = True  # Flask escapes only *.html by name; our templates are *.html.j2
     app.extensions["jdgen"] = WorkspaceState(workspace.resolve())
     install(app, frozenset(LOCAL_NAMES | {h.lower() for h in hosts}))
 

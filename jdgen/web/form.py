@@ -193,7 +193,9 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
     if kind == "text":
         node.kind = "textarea" if key in LONG_TEXT or base.get("minLength", 0) >= 10 else "text"
         node.value = "" if value is None else str(value)
-        node.options = [("number", "")] if base.get("type") in ("number", "integer") else []
+        raw = base.get("type")
+        types: list[Any] = raw if isinstance(raw, list) else [raw]
+        node.options = [("number", "")] if {"number", "integer"} & set(types) else []
         return node
     node.kind = "yaml"
     node.value = "" if value is None else json.dumps(value, ensure_ascii=False)
@@ -289,14 +291,15 @@ def _read(node: Node, form: dict[str, list[str]]) -> Any:
 
 
 def _renamed(node: Node, prefix: str, index: int) -> Node:
-    """A row's field renamed for row `index` (rows share the first row's fields)."""
-    old = node.name
-    head = f"{prefix}.0"
-    new_name = f"{prefix}.{index}" + old[len(head):] if old.startswith(head) else old
-    copy = Node(node.kind, new_name, node.path, node.label, node.help, node.required, node.value, node.options,
-                [_renamed(c, prefix, index) for c in node.children], node.rows, node.row_schema, node.collapse,
-                node.map_rows)
-    return copy
+    """A row's field renamed for row `index` (rows share the first row's fields), nested rows too."""
+    return _moved(node, f"{prefix}.0", f"{prefix}.{index}")
+
+
+def _moved(node: Node, old: str, new: str) -> Node:
+    name = new + node.name[len(old):] if node.name == old or node.name.startswith(old + ".") else node.name
+    return Node(node.kind, name, node.path, node.label, node.help, node.required, node.value, node.options,
+                [_moved(c, old, new) for c in node.children], [[_moved(c, old, new) for c in row] for row in node.rows],
+                node.row_schema, node.collapse, node.map_rows)
 
 
 def to_data(form: dict[str, list[str]], context: dict[str, Any]) -> dict[str, Any]:
@@ -307,3 +310,20 @@ def to_data(form: dict[str, list[str]], context: dict[str, Any]) -> dict[str, An
         if value is not None:
             data[str(node.path[-1])] = value
     return data
+
+
+def like_before(new: Any, old: Any) -> Any:
+    """Form data made to match the file it came from where the form cannot say the difference: the
+    order of ticked boxes (the file's order is kept when the same values are ticked) and empty
+    lists or mappings the file wrote out (kept)."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        merged = {k: like_before(v, old.get(k)) for k, v in new.items()}
+        for k, v in old.items():
+            if k not in new and v in ([], {}):
+                merged[k] = v
+        return {k: merged[k] for k in [*[k for k in old if k in merged], *[k for k in merged if k not in old]]}
+    if isinstance(new, list) and isinstance(old, list):
+        if all(isinstance(v, str) for v in new + old) and sorted(new) == sorted(old):
+            return old
+        return [like_before(n, o) for n, o in zip(new, old, strict=False)] + new[len(old):]
+    return new

@@ -245,6 +245,13 @@ def compose_save() -> Response | BaseResponse:
         return _compose(data, name, etag, profile, note="Give the post a file name before saving.", status=400)
     try:
         check_name(name)
+        path = state().posts_dir / f"{name}.yaml"
+        if path.is_file():
+            from ..yamlio import load_file
+            from .form import like_before
+
+            before, _ = load_file(path)
+            data = like_before(data, before.data) if before is not None else data
         new_etag = save_post(state().posts_dir, name, data, etag or None)
     except StoreError as exc:
         note = exc.message
