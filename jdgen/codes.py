@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "yaml-alias-limit": "Aliases expand to too many nodes (an alias bomb).",
     "yaml-too-deep": "The file is nested too deeply.",
     "duplicate-key": "A key appears twice in one mapping.",
+    "control-character": "A text value holds a control character (other than tab and newline).",
     "not-a-mapping": "The file (or a value) must be a mapping of keys.",
     # shape (JSON Schema)
     "schema-required": "A required key is missing.",

@@ -7,6 +7,8 @@ the exact line and column.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,16 @@ Position = tuple[int, int]
 MAX_ALIAS_EXPANSION = 10_000
 #: Largest input file we read at all (bytes).
 MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Deepest nesting of lists and mappings we accept; jdgen's own files need fewer than ten levels.
+MAX_DEPTH = 100
+#: Nesting libyaml's C composer is known to survive; beyond it the composer (recursive C code) can
+#: overflow the stack and kill the process, so deeper files are measured from the event stream first.
+_SAFE_COMPOSE_DEPTH = 1000
+#: Control characters no text value may hold (C0 but tab and newline, DEL, C1).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: A flow collection that holds no other collection, quote, comment, tag or line break: it can add
+#: at most one level of nesting, so it need not be counted (see _may_nest_deeply).
+_SIMPLE_FLOW = re.compile(r"[\[{][^\[\]{}'\"#!\n]*[\]}]")
 
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
@@ -34,6 +46,7 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _INT = "tag:yaml.org,2002:int"
+_PLAIN_TYPES = (str, int, float, bool, type(None))
 _COLLECTION_TAGS: dict[type, str] = {yaml.MappingNode: _MAP, yaml.SequenceNode: _SEQ}
 
 
@@ -78,7 +91,7 @@ class _Builder:
         line, col = self._pos(node)
         self.problems.append(Diagnostic(self.doc.path, line, col, message, "error", hint, code))
 
-    def build(self, node: yaml.Node, path: JsonPath, in_alias: bool = False) -> Any:
+    def build(self, node: yaml.Node, path: JsonPath, in_alias: bool = False, depth: int = 0) -> Any:
         node_id = id(node)
         if node_id in self.seen:
             in_alias = True
@@ -92,21 +105,49 @@ class _Builder:
         self.doc.values[path] = (mark.line + 1, mark.column + 1)
         tag = node.tag
         if tag == _STR:  # the common case first: plain text
+            if getattr(node, "style", None) == '"' and CONTROL_CHARS.search(node.value):  # only escapes can make them
+                self._control(node, node.value)
+                return None
             return node.value
         expected = _COLLECTION_TAGS.get(type(node))
+        if expected and depth >= MAX_DEPTH:
+            raise (_SelfAlias if in_alias and self._cyclic(node) else _TooDeep)(node)
         if expected and tag != expected:
             self._problem(node, f"unsupported tag '{tag}'", "jdgen reads plain YAML values only", code="yaml-tag")
             return None
         if expected == _MAP:
             assert isinstance(node, yaml.MappingNode)
-            return self._mapping(node, path, in_alias)
+            return self._mapping(node, path, in_alias, depth + 1)
         if expected == _SEQ:
-            return [self.build(child, (*path, i), in_alias) for i, child in enumerate(node.value)]
-        if tag == _INT and node.value.isdigit():
+            return [self.build(child, (*path, i), in_alias, depth + 1) for i, child in enumerate(node.value)]
+        if tag == _INT and node.value.isdigit() and len(node.value) < 19:
             return int(node.value)
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: JsonPath, in_alias: bool) -> dict[str, Any]:
+    def _cyclic(self, node: yaml.Node) -> bool:
+        """True if `node` contains itself (an alias inside its own anchor)."""
+        stack, seen = [node], set()
+        while stack:
+            current = stack.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            children = current.value if isinstance(current, yaml.SequenceNode) else (
+                [v for pair in current.value for v in pair] if isinstance(current, yaml.MappingNode) else [])
+            if any(child is node for child in children):
+                return True
+            stack.extend(children)
+        return False
+
+    def _control(self, node: yaml.Node, text: str) -> None:
+        found = CONTROL_CHARS.search(text)
+        code = f"U+{ord(found.group()):04X}" if found else "?"
+        self._problem(node, f"control character {code} in text",
+                      "remove it; text may hold tabs and line breaks but no other control characters",
+                      code="control-character")
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath, in_alias: bool,
+                 depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -117,6 +158,9 @@ class _Builder:
                 self._problem(key_node, "a mapping key must be a plain value, not a list or mapping", code="yaml-key")
                 continue
             key = str(key_node.value)
+            if key_node.style == '"' and CONTROL_CHARS.search(key):
+                self._control(key_node, key)
+                continue
             if key in result:
                 first = self.doc.keys.get((*path, key), (0, 0))[0]
                 self._problem(key_node, f"duplicate key '{key}' (first defined on line {first})",
@@ -124,7 +168,7 @@ class _Builder:
                 continue
             key_path = (*path, key)
             self.doc.keys[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, key_path, in_alias)
+            result[key] = self.build(value_node, key_path, in_alias, depth)
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
@@ -134,10 +178,28 @@ class _Builder:
             self._problem(node, f"unsupported tag '{node.tag}'", "jdgen reads plain YAML values only", code="yaml-tag")
             return None
         try:
-            return self.scalars.construct_object(node, deep=True)
+            value = self.scalars.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self._problem(node, f"unsupported value: {getattr(exc, 'problem', exc)}")
             return None
+        except (ValueError, KeyError, TypeError, OverflowError):
+            # e.g. `!!float x`, `!!bool x`, or an integer of thousands of digits
+            short = (node.value[:20] + "…") if len(node.value) > 20 else node.value
+            self._problem(node, f"'{short}' is not a valid {node.tag.rsplit(':', 1)[-1]}",
+                          "write a plain value, or put text in quotes")
+            return None
+        if not isinstance(value, _PLAIN_TYPES):  # !!binary, !!set and the like
+            self._problem(node, f"unsupported tag '{node.tag}'", "jdgen reads plain YAML values only",
+                          code="yaml-tag")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self._problem(node, f"'{node.value}' is not a finite number",
+                          "give an ordinary number, or put the text in quotes")
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+            self._problem(node, "the number is too large", "give an ordinary number, or put the text in quotes")
+            return None
+        return value
 
 
 class _AliasBomb(Exception):
@@ -145,9 +207,97 @@ class _AliasBomb(Exception):
         self.node = node
 
 
+class _TooDeep(_AliasBomb):
+    """A list or mapping nested more than MAX_DEPTH levels deep."""
+
+
+class _SelfAlias(_AliasBomb):
+    """An alias inside the collection it refers to."""
+
+
+_SYNTAX_HINTS = (
+    ("cannot start any token", "\t", "use spaces, not tabs, to indent"),
+    ("mapping values are not allowed", "", "a ': ' inside unquoted text starts a new key: put the text in quotes"),
+    ("could not find expected ':'", "", "a key needs ': ' after it; if this is text, put it in quotes"),
+    ("did not find expected key", "", "check the indentation: keys of one mapping must line up"),
+    ("expected <block end>", "", "check the indentation: keys of one mapping must line up"),
+    ("did not find expected '-' indicator", "", "check the indentation: items of one list must line up"),
+)
+
+
+def _syntax_hint(message: str, text: str, mark: Any) -> str:
+    for needle, char, hint in _SYNTAX_HINTS:
+        if needle in message:
+            if char and mark is not None and not _char_at(text, mark).startswith(char):
+                continue
+            return hint
+    return ""
+
+
+def _char_at(text: str, mark: Any) -> str:
+    index = getattr(mark, "index", None)
+    return text[index:index + 1] if isinstance(index, int) and 0 <= index < len(text) else ""
+
+
+def line_col(text: str, index: int) -> Position:
+    """1-based line and column of character `index` of `text`."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """False when `text` cannot hold nesting deep enough to endanger the C composer.
+
+    Flow nesting is at most the number of '[' and '{'; block nesting at most twice the number of
+    indentation columns (block collections nest only by indenting further), so at most twice the
+    longest line. Cheap, and only an upper bound: files above it are measured exactly."""
+    longest = max(map(len, text.split("\n")))
+    block = 2 * (longest + 1)
+    if text.count("[") + text.count("{") + block <= _SAFE_COMPOSE_DEPTH:
+        return False
+    flow = text.count("[") + text.count("{")
+    if flow + block > _SAFE_COMPOSE_DEPTH:
+        reduced = _SIMPLE_FLOW.sub("", text)  # each removed pair adds at most one level, counted below
+        flow = reduced.count("[") + reduced.count("{") + 1
+    return flow + block > _SAFE_COMPOSE_DEPTH
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Position of the first list or mapping nested deeper than MAX_DEPTH, read from the event
+    stream (libyaml parses without recursion), or None."""
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH:
+                    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the real parse reports it, with its position
+    finally:
+        loader.dispose()
+
+
+def _depth_problem(path: str, line: int, col: int) -> Diagnostic:
+    return Diagnostic(path, line, col, f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                      hint="jdgen files need only a few levels; look for unbalanced '[' or '{'",
+                      code="yaml-too-deep")
+
+
 def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse YAML text into a Document; problems are returned, never raised."""
     doc = Document(path=path, data=None)
+    if _may_nest_deeply(text):
+        deep = _too_deep(text)
+        if deep is not None:
+            return None, [_depth_problem(path, *deep)]
     try:
         loader = _Loader(text)
         try:
@@ -160,7 +310,13 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
         message = exc.problem or "invalid YAML"
         if exc.context:
             message = f"{exc.context}, {message}"
-        return None, [Diagnostic(path, line, col, f"YAML syntax: {message}", code="yaml-syntax")]
+        hint = _syntax_hint(message, text, exc.problem_mark)
+        return None, [Diagnostic(path, line, col, f"YAML syntax: {message}", hint=hint, code="yaml-syntax")]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        line, col = line_col(text, exc.position)
+        return None, [Diagnostic(path, line, col, f"character U+{exc.character:04X} is not allowed in YAML"
+                                 if isinstance(exc.character, int) else f"YAML syntax: {exc.reason}",
+                                 hint="remove it; the file may be damaged or not a text file", code="encoding")]
     except yaml.YAMLError as exc:
         return None, [Diagnostic(path, 0, 0, f"YAML syntax: {exc}", code="yaml-syntax")]
     if node is None:
@@ -168,6 +324,12 @@ def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]
     builder = _Builder(doc)
     try:
         doc.data = builder.build(node, ())
+    except _SelfAlias as cycle:
+        return None, [Diagnostic(path, *builder._pos(cycle.node), "an alias refers to the list or mapping "
+                                 "that holds it", hint="write the values out instead",
+                                 code="yaml-alias-limit")]
+    except _TooDeep as deep:
+        return None, [_depth_problem(path, *builder._pos(deep.node))]
     except _AliasBomb as bomb:
         line, col = builder._pos(bomb.node)
         return None, [Diagnostic(path, line, col,
@@ -187,10 +349,14 @@ def load_file(path: Path) -> tuple[Document | None, list[Diagnostic]]:
         if path.stat().st_size > MAX_FILE_BYTES:
             return None, [Diagnostic(shown, 0, 0, f"file is larger than {MAX_FILE_BYTES} bytes",
                                      code="file-too-large")]
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Diagnostic(shown, 0, 0, f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                 code="encoding")]
+        before = raw[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        return None, [Diagnostic(shown, line, col, f"not UTF-8 text ({exc.reason})",
+                                 hint="save the file as UTF-8 in your editor", code="encoding")]
     except OSError as exc:
         return None, [Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror}", code="read-error")]
     return parse_text(text, shown)

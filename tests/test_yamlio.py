@@ -270,7 +270,14 @@ def test_load_file_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.chdir(tmp_path)
     doc, problems = load_file(tmp_path / "latin.yaml")
     assert doc is None
-    assert [d.format() for d in problems] == ["latin.yaml: error: not UTF-8 text (invalid continuation byte at byte 6)"]
+    assert [d.format() for d in problems] == ["latin.yaml:1:7: error: not UTF-8 text (invalid continuation byte)\n"
+                                              "  hint: save the file as UTF-8 in your editor"]
+
+
+def test_load_file_not_utf8_counts_lines_and_characters(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_bytes("a: b\nc: d\u00e9\xff\n".encode("utf-8").replace(b"\xc3\xbf", b"\xff"))
+    _, problems = load_file(tmp_path / "x.yaml")
+    assert [(d.line, d.col) for d in problems] == [(2, 6)]  # é is one column, not two bytes
 
 
 def test_load_strict_raises_with_every_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,3 +289,72 @@ def test_load_strict_raises_with_every_problem(tmp_path: Path, monkeypatch: pyte
         load_strict(tmp_path / "x.yaml")
     assert [(d.line, d.col) for d in info.value.diagnostics] == [(2, 1), (3, 4)]
     assert info.value.exit_code == 1
+
+
+# --- values that are not values (issue 11 §2) -----------------------------------------------------
+
+HINT_PLAIN = "write a plain value, or put text in quotes"
+
+
+@pytest.mark.parametrize(("text", "line", "col", "message"), [
+    ("title: " + "1" * 4301 + "\n", 1, 8, "'11111111111111111111…' is not a valid int"),
+    ("title: " + "1" * 30 + "\n", 1, 8, "the number is too large"),
+    ("a: !!float x\n", 1, 4, "'x' is not a valid float"),
+    ("a: !!int x\n", 1, 4, "'x' is not a valid int"),
+    ("a: !!bool x\n", 1, 4, "'x' is not a valid bool"),
+    ("a: .nan\n", 1, 4, "'.nan' is not a finite number"),
+    ("a:\n  - -.inf\n", 2, 5, "'-.inf' is not a finite number"),
+    ("a: !!binary aGVsbG8=\n", 1, 4, "unsupported tag 'tag:yaml.org,2002:binary'"),
+    ('title: "x\\x01y"\n', 1, 8, "control character U+0001 in text"),
+    ('a: ["ok", "bell\\a"]\n', 1, 11, "control character U+0007 in text"),
+    ('"k\\x85": 1\n', 1, 1, "control character U+0085 in text"),
+    ("a: b\nc: d\x00e\n", 2, 5, "character U+0000 is not allowed in YAML"),
+])
+def test_bad_values_are_positioned_errors(text: str, line: int, col: int, message: str) -> None:
+    _, problems = parse(text)
+    assert problems == [(line, col, message)]
+
+
+def test_tab_and_newline_in_text_are_fine() -> None:
+    doc, problems = parse('a: "one\\ttwo\\nthree"\n')
+    assert problems == []
+    assert doc is not None and doc.data == {"a": "one\ttwo\nthree"}
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("a:\n\tb: 1\n", "use spaces, not tabs, to indent"),
+    ("summary: Works with: people\n", "a ': ' inside unquoted text starts a new key: put the text in quotes"),
+    ("a:\n  b: 1\n c: 2\n", "check the indentation: keys of one mapping must line up"),
+])
+def test_syntax_errors_have_hints(text: str, hint: str) -> None:
+    _, problems = parse_text(text, "t.yaml")
+    assert [p.hint for p in problems] == [hint]
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 101 + "]" * 101,
+    "a: " + "{b: " * 101 + "1" + "}" * 101,
+    "- " * 101 + "x",
+    "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 102)) + "  " * 102 + "x",
+])
+def test_nesting_deeper_than_the_limit_is_refused(text: str) -> None:
+    doc, problems = parse(text + "\n")
+    assert doc is None
+    assert [m for _, _, m in problems] == ["lists and mappings are nested more than 100 levels deep"]
+
+
+def test_nesting_at_the_limit_is_fine() -> None:
+    doc, problems = parse("[" * 100 + "]" * 100 + "\n")
+    assert problems == [] and doc is not None
+
+
+def test_huge_nesting_is_refused_before_composing() -> None:
+    # 25,000 levels crash libyaml's recursive composer (exit 139); the pre-scan must catch it.
+    doc, problems = parse("[" * 25_000 + "]" * 25_000 + "\n")
+    assert doc is None
+    assert problems == [(1, 101, "lists and mappings are nested more than 100 levels deep")]
+
+
+def test_quoted_brackets_do_not_count_as_nesting() -> None:
+    doc, problems = parse("a: '" + "[" * 2000 + "'\n")
+    assert problems == [] and doc is not None
