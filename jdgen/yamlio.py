@@ -226,6 +226,11 @@ _SYNTAX_HINTS = (
 
 
 def _syntax_hint(message: str, text: str, mark: Any) -> str:
+    if "mapping values are not allowed" in message and mark is not None:
+        index = getattr(mark, "index", 0)
+        before = text[text.rfind("\n", 0, index) + 1:index].strip()
+        if re.fullmatch(r"-?\s*[\w-]+", before):  # a lone key at the start of its line: indented wrongly
+            return "check the indentation: keys of one mapping must line up"
     for needle, char, hint in _SYNTAX_HINTS:
         if needle in message:
             if char and mark is not None and not _char_at(text, mark).startswith(char):

@@ -20,6 +20,7 @@ SEQ = "  hint: items of cluster {0} are numbered {0}1, {0}2, … in order"
 STDERR = {
     "bad-yaml": """\
 clusters/local/ld.yaml:7:10: error: YAML syntax: mapping values are not allowed in this context
+  hint: check the indentation: keys of one mapping must line up
 1 error(s), 0 warning(s)
 """,
     "dup-key": """\

@@ -358,3 +358,8 @@ def test_huge_nesting_is_refused_before_composing() -> None:
 def test_quoted_brackets_do_not_count_as_nesting() -> None:
     doc, problems = parse("a: '" + "[" * 2000 + "'\n")
     assert problems == [] and doc is not None
+
+
+def test_misindented_key_gets_the_indentation_hint() -> None:
+    _, problems = parse_text("items:\n  - id: A1\n    kind: duty\n     text: x\n", "t.yaml")
+    assert [p.hint for p in problems] == ["check the indentation: keys of one mapping must line up"]
