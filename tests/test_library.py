@@ -17,7 +17,8 @@ SEQ_HINT = "items of cluster {0} are numbered {0}1, {0}2, … in order"
 # fixture → every diagnostic as (path, line, col, message, hint), in the order reported
 EXPECTED: dict[str, list[tuple[str, int, int, str, str]]] = {
     "bad-yaml": [
-        ("clusters/local/ld.yaml", 7, 10, "YAML syntax: mapping values are not allowed in this context", ""),
+        ("clusters/local/ld.yaml", 7, 10, "YAML syntax: mapping values are not allowed in this context",
+         "check the indentation: keys of one mapping must line up"),
     ],
     "dup-key": [
         ("clusters/local/ld.yaml", 8, 5, "duplicate key 'kind' (first defined on line 6)",
