@@ -1,0 +1,143 @@
+"""End to end in Debian's Chromium (Playwright for Python, no downloaded browser): compose,
+preview, save and download a post; fill in a checklist; axe-core finds no violations on any page.
+Skipped, with the reason, where Chromium or Playwright is missing."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jdgen.yamlio import load_file
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+if CHROMIUM is None:
+    pytest.skip("browser tests need Debian's Chromium: apt-get install chromium (.ci/run installs it)",
+                allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright: pip install -e '.[test]'")
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("web-ws")
+    (root / "posts").mkdir()
+    for name in ("pwp", "gsh-worker", "ips-employment-specialist"):
+        shutil.copy(ROOT / "examples" / "posts" / f"{name}.yaml", root / "posts")
+    return root
+
+
+@pytest.fixture(scope="module")
+def base_url(workspace: Path) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    from jdgen.web import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(workspace), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                  bypass_csp=True)  # for axe; the app's CSP refuses injected scripts
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("path", ["/posts", "/library", "/compose", "/compose?name=pwp", "/compare",
+                                  "/compare?post=pwp&post=gsh-worker", "/training", "/training?post=pwp",
+                                  "/posts/pwp/delete"])
+def test_axe_finds_no_violations(page: Any, base_url: str, path: str) -> None:
+    page.goto(base_url + path)
+    assert axe_violations(page) == []
+
+
+def test_compose_preview_save_and_download(page: Any, base_url: str, workspace: Path) -> None:
+    page.goto(base_url + "/compose")
+    page.fill("#f-name", "band5-pwp")
+    fields = {"title": "Psychological Wellbeing Practitioner", "organisation": "Riverside NHS Foundation Trust",
+              "grade": "Band 5", "hours-per-week": "37.5", "contract": "Permanent", "base": "Mill Lane",
+              "responsible-to": "Senior PWP", "accountable-to": "Clinical Lead"}
+    for field, value in fields.items():
+        page.fill(f"#f-{field}", value)
+    page.fill("#f-hours-per-week", "many")
+    page.locator("#msg-f-hours-per-week").get_by_text("must be a number").wait_for()  # as you type
+    page.fill("#f-hours-per-week", "37.5")
+    page.fill("#f-summary", "You will assess people and support them through guided self-help.")
+    page.locator("#f-duties").get_by_label("A: ").first.check()
+    page.locator("#f-supervision-profile").fill("pwp")
+    preview = page.frame_locator("iframe.preview")
+    preview.get_by_role("heading", name="Psychological Wellbeing Practitioner").first.wait_for()
+    assert page.locator("#msg-f-hours-per-week").inner_text() == ""
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved posts/band5-pwp.yaml.").wait_for()
+    saved = load_file(workspace / "posts" / "band5-pwp.yaml")[0]
+    assert saved is not None and saved.data["hours_per_week"] == 37.5 and saved.data["duties"]["clusters"] == ["A"]
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download DOCX").click()
+    download = info.value
+    assert download.suggested_filename == "band5-pwp.docx"
+    assert Path(download.path()).read_bytes().startswith(b"PK")
+
+
+def test_keyboard_reaches_the_form_from_the_skip_link(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/compose?name=pwp")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "f-name":
+            break
+    assert page.evaluate("document.activeElement.id") == "f-name"
+
+
+def test_fill_in_a_checklist(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/training?post=pwp")
+    page.fill("#person", "Sam Jones")
+    first = page.locator("fieldset.rating").first
+    first.get_by_label("1 With support").check()
+    page.locator("fieldset.rating").nth(1).get_by_label("3 Can teach others").check()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the checklist (CSV)").click()
+    lines = Path(info.value.path()).read_text("utf-8").splitlines()
+    assert lines[0].startswith("person,item,rating,comment")
+    assert lines[1].startswith("Sam Jones,") and ",1," in lines[1]
+    assert ",3," in lines[2]
+
+
+def test_axe_does_report_violations(page: Any) -> None:
+    """The check above can fail: a page with an unlabelled field and an image without text."""
+    page.set_content('<html lang="en"><body><main><h1>x</h1><img src="data:,"><input></main></body></html>')
+    ids = {v["id"] for v in axe_violations(page)}
+    assert {"image-alt", "label"} <= ids
