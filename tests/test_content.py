@@ -49,7 +49,7 @@ def ips(run: Any) -> list[dict[str, Any]]:
 
 
 def test_bundled_library_validates(run: Any) -> None:
-    assert run("validate", "--strict") == "ok: 9 frameworks, 331 items\n"
+    assert run("validate", "--strict") == "ok: 9 frameworks, 332 items\n"
 
 
 # --- iapt-li ------------------------------------------------------------------------------------
@@ -110,6 +110,9 @@ def test_iapt_hi_core_is_core_and_risk(run: Any, iapt_hi: list[dict[str, Any]]) 
     assert len(iapt_hi) >= 40
     clusters = json.loads(run("list", "clusters", "--framework", "iapt-hi", "--format", "json"))
     assert [c["code"] for c in clusters if c["required"]] == ["HC", "HR"]
+    # trainee duties live in their own optional cluster, so a qualified post's duties never mention training
+    trainee = [r for r in iapt_hi if r["cluster"] == "HTR"]
+    assert len(trainee) >= 3 and all(r["cluster"] == "HTR" for r in iapt_hi if "diploma" in r["text"])
     # no cluster code is shared with the low-intensity framework, so "HC3" can never be read as an iapt-li item
     li = {c["code"] for c in json.loads(run("list", "clusters", "--framework", "iapt-li", "--format", "json"))}
     assert li.isdisjoint(c["code"] for c in clusters)
