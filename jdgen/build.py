@@ -142,7 +142,7 @@ def render_format(post: Any, library: Any, settings: Any, clauses: dict[str, str
     if fmt == "docx":
         from .render.docx import render_docx
 
-        return render_docx(view), []
+        return render_docx(view, workspace), []
     from .render.html import render_html, render_markdown
 
     if fmt == "md":

@@ -69,7 +69,7 @@ def write_curriculum(c: Curriculum, name: str, formats: list[str], out: Path, se
     def docx() -> bytes:
         from .render.docx import render_curriculum_docx
 
-        return render_curriculum_docx(context)
+        return render_curriculum_docx(context, workspace, settings.logo.read_bytes() if settings.logo else None)
 
     return _write_formats(name, formats, {
         "json": lambda: _json(curriculum_json(c)),

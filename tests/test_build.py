@@ -153,11 +153,12 @@ def test_docx(name: str, out: Path) -> None:
     assert "Person specification" in headings
     assert [h for h in headings if h in H2] == H2
     assert len(document.tables) >= 4
-    numbered = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "List Number"]
+    # one numbering scheme: each duty labelled by its reference (not also list-numbered)
+    labelled = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Labelled Item"]
     data = _json(out, name)
-    assert len(numbered) == len(data["duties"]) + len(data["competences"])
-    assert [t.split()[0] for t in numbered[:len(data["duties"])]] == \
-        [_shown_ref(d).split()[0] for d in data["duties"]]
+    assert len(labelled) == len(data["duties"]) + len(data["competences"])
+    assert [t.split("\t")[0] for t in labelled[:len(data["duties"])]] == [_shown_ref(d) for d in data["duties"]]
+    assert [t.split("\t", 1)[1] for t in labelled[:len(data["duties"])]] == [d["text"] for d in data["duties"]]
     assert document.core_properties.title.startswith(data["title"])
 
 

@@ -1,197 +1,252 @@
-"""Job description → Word (python-docx): real heading styles, numbered lists and tables, so HR
-can edit it. Fed by the same view as the HTML."""
+"""Job descriptions and curricula → Word. Each starts from the reference document
+(templates/reference.docx of the workspace, else the bundled one) and is fed by the same view as
+the HTML: the same sections, in the order of the document profile."""
 
 from __future__ import annotations
 
-import datetime as dt
-import io
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..view import JobDescriptionView
+from . import wordml
+from .wordml import bullets, labelled_item, table
+
+#: Sections in document order when the view does not name them (every section it carries).
+DEFAULT_SECTIONS = ("identification", "overview", "summary", "relationships", "duties", "competences",
+                    "supervision_detail", "ksf", "person_spec", "general", "traceability")
 
 
-def _field(paragraph: Any, code: str) -> None:
-    """Insert a Word field (PAGE, NUMPAGES) into a paragraph."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        elif text == code:
-            el = OxmlElement("w:instrText")
-            el.set(qn("xml:space"), "preserve")
-            el.text = f" {code} "
-        else:
-            el = OxmlElement("w:t")
-            el.text = text
-        run._r.append(el)
-
-
-def _table(doc: Any, headers: list[str], rows: list[list[str]], widths: list[float] | None = None) -> Any:
-    from docx.shared import Cm
-
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-    _repeat_header(table.rows[0])
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
-    return table
-
-
-def _repeat_header(row: Any) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    props = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    props.append(el)
-
-
-def _numbered(doc: Any, label: str, text: str, sub: list[str]) -> None:
-    p = doc.add_paragraph(style="List Number")
-    p.add_run(f"{label}  ").bold = True
-    p.add_run(text)
-    for s in sub:
-        doc.add_paragraph(s, style="List Bullet 2")
-
-
-def render_docx(view: JobDescriptionView) -> bytes:
-    """The job description as .docx bytes (deterministic core properties)."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt, RGBColor
-
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2))
-    section.top_margin = section.bottom_margin = Cm(2)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(10.5)
-    colour = RGBColor.from_string(view.branding["primary"].lstrip("#").upper())
-    for level in (1, 2, 3):
-        doc.styles[f"Heading {level}"].font.color.rgb = colour
-        doc.styles[f"Heading {level}"].font.name = "Arial"
-
-    section.header.paragraphs[0].text = f"{view.title} — {view.organisation}"
-    footer = section.footer.paragraphs[0]
-    footer.add_run("Page ")
-    _field(footer, "PAGE")
-    footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
-
-    props = doc.core_properties
-    props.title = f"{view.title} — job description"
-    props.author = view.organisation
-    props.subject = "Job description and person specification"
-    stamp = dt.datetime.fromisoformat(view.date) if view.date else dt.datetime(2026, 1, 1)
-    props.created = props.modified = stamp
-    props.last_modified_by = "jdgen"
-    props.revision = 1
-
-    doc.add_paragraph("Job description and person specification").runs[0].bold = True
-    doc.add_heading(view.title, level=0)
-    doc.add_heading("Job identification", level=1)
-    _table(doc, ["", ""], [[r["label"], r["value"]] for r in view.terms], [5, 12])
-    doc.add_heading("Job summary", level=1)
-    for p in view.summary:
+def _prose(doc: Any, text: dict[str, list[str]] | None) -> None:
+    if not text:
+        return
+    for p in text.get("paragraphs", []):
         doc.add_paragraph(p)
-    doc.add_heading("Main duties and responsibilities", level=1)
-    for group in view.duty_groups:
-        doc.add_heading(f"{group['label']}  {group['title']}", level=2)
-        for duty in group["duties"]:
-            _numbered(doc, duty["label"], duty["text"], duty["sub"])
-    if view.competence_groups:
-        doc.add_heading("Competences", level=1)
-        for cgroup in view.competence_groups:
-            doc.add_heading(f"{cgroup['code']}  {cgroup['title']}", level=2)
-            for c in cgroup["competences"]:
-                _numbered(doc, c["label"], c["text"], c["sub"])
-    sup = view.supervision
-    doc.add_heading("Supervision and development", level=1)
-    if sup["profile"]:
-        doc.add_paragraph(f"Supervision follows the arrangements for: {sup['profile']}.")
-    if sup["note"]:
-        doc.add_paragraph(sup["note"])
-    _table(doc, ["Supervision", "How often", "Length", "Format", "Purpose"],
-           [[a["title"], a["frequency"], a["duration"], a["format"], a["purpose"]]
-            for a in sup["arrangements"] + sup["all_staff"]])
-    for provided in sup["provides"]:
-        doc.add_heading(f"Supervision this post provides: {provided['title']}", level=2)
-        for a in provided["arrangements"]:
-            doc.add_paragraph(f"{a['title']}: {a['frequency'].lower()}, {a['duration']}, {a['format'].lower()}.",
-                              style="List Bullet")
-    doc.add_heading("KSF post outline", level=1)
-    doc.add_paragraph("NHS Knowledge and Skills Framework (2004): the six core dimensions and the specific "
-                      "dimensions this post needs, each at the highest level its duties ask for.")
-    _table(doc, ["Dimension", "Type", "Level", "Level descriptor"],
-           [[f"{r['dimension']} {r['title']}", "Core" if r["core"] else "Specific", str(r["level"]),
-             r["level_title"]] for r in view.ksf_outline], [7, 2, 1.5, 6.5])
-    doc.add_heading("Person specification", level=1)
-    rows = []
-    for spec in view.person_spec:
-        rows.append([spec["category"].upper(), "", ""])
-        rows += [[c["text"], "E" if c["essential"] else "D", c["assessed_by"]] for c in spec["criteria"]]
-    _table(doc, ["Criteria", "E/D", "How assessed"], rows, [11, 1.5, 4.5])
-    doc.add_heading("General", level=1)
-    for clause in view.clauses:
-        doc.add_heading(clause["title"], level=2)
-        doc.add_paragraph(clause["text"])
-    doc.add_page_break()  # type: ignore[no-untyped-call]
-    doc.add_heading("Appendix: traceability of duties", level=1)
-    _table(doc, ["Ref", "Duty or competence", "KSF", "ESC", "NOS"],
-           [[t["id"], t["text"], t["ksf"], t["esc"], t["nos"]] for t in view.traceability],
-           [1.6, 8.4, 3, 2, 2])
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    bullets(doc, text.get("points", []))
 
 
-def render_curriculum_docx(context: dict[str, Any]) -> bytes:
-    """A curriculum as .docx: modules as Heading 1, outcomes as a numbered list, mapping table."""
-    from docx import Document
+def _has(text: dict[str, list[str]] | None) -> bool:
+    return bool(text and (text.get("paragraphs") or text.get("points")))
 
-    doc = Document()
-    props = doc.core_properties
-    props.title = context["title"]
-    props.created = props.modified = dt.datetime(2026, 1, 1)
+
+def _note(doc: Any, text: str) -> None:
+    doc.add_paragraph(text, style=wordml.style_or(doc, wordml.NOTE_STYLE))
+
+
+class _JobDescription:
+    """One method per section of the profile; each writes its heading and content."""
+
+    def __init__(self, doc: Any, view: JobDescriptionView) -> None:
+        self.doc, self.view = doc, view
+        self.fill = view.branding.get("primary", "#005EB8")
+
+    def get(self, name: str, default: Any) -> Any:
+        return getattr(self.view, name, default)
+
+    def identification(self) -> None:
+        self.doc.add_heading("Job identification", level=1)
+        table(self.doc, [3, 7], [[r["label"], r["value"]] for r in self.view.terms], row_headers=True)
+
+    def overview(self) -> None:
+        if _has(self.get("overview", None)):
+            self.doc.add_heading("Overview", level=1)
+            _prose(self.doc, self.get("overview", None))
+
+    def summary(self) -> None:
+        self.doc.add_heading("Job summary", level=1)
+        for p in self.view.summary:
+            self.doc.add_paragraph(p)
+        for key, heading in (("purpose", "Purpose of the job"), ("scope", "Scope of the job")):
+            if _has(self.get(key, None)):
+                self.doc.add_heading(heading, level=2)
+                _prose(self.doc, self.get(key, None))
+
+    def relationships(self) -> None:
+        rows = self.get("relationships", [])
+        if rows:
+            self.doc.add_heading("Key working relationships", level=1)
+            table(self.doc, [3, 7], [[r["title"], "; ".join(r["items"])] for r in rows], row_headers=True)
+
+    def duties(self) -> None:
+        self.doc.add_heading("Main duties and responsibilities", level=1)
+        for group in self.view.duty_groups:
+            label = group.get("label", "")
+            self.doc.add_heading(f"{label}  {group['title']}" if label else group["title"], level=2)
+            intro = group.get("intro") or ""
+            if intro:
+                self.doc.add_paragraph(intro)
+            for duty in group["duties"]:
+                labelled_item(self.doc, duty["label"], duty["text"], duty["sub"])
+
+    def duties_brief(self) -> None:
+        self.doc.add_heading("Main duties", level=1)
+        style = wordml.style_or(self.doc, "List Bullet")
+        for b in self.get("duties_brief", []):
+            paragraph = self.doc.add_paragraph(style=style)
+            paragraph.add_run(b["title"]).bold = True
+            paragraph.add_run(f": {b['text']}")
+
+    def competences(self) -> None:
+        if not self.view.competence_groups:
+            return
+        self.doc.add_heading("Competences", level=1)
+        self.doc.add_paragraph("The post holder is expected to have, or to develop with training and supervision, "
+                               "these competences.")
+        for group in self.view.competence_groups:
+            self.doc.add_heading(f"{group['code']}  {group['title']} ({group['framework_title']})", level=2)
+            for c in group["competences"]:
+                labelled_item(self.doc, c["label"], c["text"], c["sub"])
+
+    def supervision(self, detail: bool = False) -> None:
+        sup = self.view.supervision
+        self.doc.add_heading("Supervision and development", level=1)
+        if detail and sup["profile"]:
+            self.doc.add_paragraph(f"Supervision follows the arrangements for: {sup['profile']}. "
+                                   f"{sup['profile_description']}".strip())
+        if sup["note"]:
+            self.doc.add_paragraph(sup["note"])
+        header = ["Supervision", "How often", "Length", "Format"] + (["Purpose"] if detail else [])
+        rows = [[a["title"], a["frequency"], a["duration"], a["format"]] + ([a["purpose"]] if detail else [])
+                for a in sup["arrangements"] + sup["all_staff"]]
+        table(self.doc, [3, 1.9, 1.7, 2.2, 6] if detail else [4, 2.5, 2, 3], rows, header, fill=self.fill)
+        for provided in sup["provides"]:
+            self.doc.add_heading(f"Supervision this post provides: {provided['title']}", level=2)
+            if detail and provided["description"]:
+                self.doc.add_paragraph(provided["description"])
+            bullets(self.doc, [f"{a['title']}: {a['frequency'].lower()}, {a['duration']}, {a['format'].lower()}."
+                               + (f" {a['purpose']}" if detail and a["purpose"] else "")
+                               for a in provided["arrangements"]])
+        if detail and sup["principles"]:
+            self.doc.add_heading("Principles of supervision", level=2)
+            bullets(self.doc, sup["principles"])
+        self.doc.add_paragraph("The post holder takes part in annual appraisal and agrees a personal development "
+                               "plan, and keeps up the continuing professional development their role and "
+                               "registration require.")
+
+    def supervision_detail(self) -> None:
+        self.supervision(detail=True)
+
+    def ksf(self) -> None:
+        self.doc.add_heading("KSF post outline", level=1)
+        self.doc.add_paragraph("NHS Knowledge and Skills Framework (2004): the six core dimensions and the specific "
+                               "dimensions this post needs, each at the highest level its duties ask for.")
+        table(self.doc, [6, 2, 1.5, 7.5], [[f"{r['dimension']} {r['title']}", "Core" if r["core"] else "Specific",
+                                            str(r["level"]), r["level_title"] + (f" {r['note']}" if r["note"] else "")]
+                                           for r in self.view.ksf_outline],
+              ["Dimension", "Type", "Level", "Level descriptor"], fill=self.fill)
+
+    def person_spec(self) -> None:
+        self.doc.add_heading("Person specification", level=1)
+        self.doc.add_paragraph("Only the criteria below are used to shortlist and select. E = essential, "
+                               "D = desirable.")
+        rows: list[list[str]] = []
+        spans = []
+        for spec in self.view.person_spec:
+            spans.append(len(rows))
+            rows.append([spec["category"], "", ""])
+            rows += [[c["text"], "E" if c["essential"] else "D", c["assessed_by"]] for c in spec["criteria"]]
+        table(self.doc, [11, 1.5, 4.5], rows, ["Criteria", "E/D", "How assessed"], spans=spans, fill=self.fill)
+
+    def general(self) -> None:
+        self.doc.add_heading("General", level=1)
+        for clause in self.view.clauses:
+            self.doc.add_heading(clause["title"], level=2)
+            self.doc.add_paragraph(clause["text"])
+
+    def about(self) -> None:
+        if _has(self.get("about", None)):
+            self.doc.add_heading(f"About {self.view.organisation}", level=1)
+            _prose(self.doc, self.get("about", None))
+
+    def apply(self) -> None:
+        self.doc.add_heading("How to apply", level=1)
+        _prose(self.doc, self.get("how_to_apply", None))
+        facts = [r for r in self.view.terms if r["label"] in ("Salary", "Hours", "Closing date", "Reference")]
+        bullets(self.doc, [f"{r['label']}: {r['value']}" for r in facts])
+        if self.get("apply_url", ""):
+            self.doc.add_paragraph(f"Apply at {self.get('apply_url', '')}.")
+
+    def traceability(self) -> None:
+        self.doc.add_page_break()
+        self.doc.add_heading("Appendix: traceability of duties", level=1)
+        self.doc.add_paragraph("Each duty and competence (first words shown) with the framework entries it links "
+                               "to: NHS KSF dimension (level), Ten Essential Shared Capabilities, National "
+                               "Occupational Standards.")
+        table(self.doc, [1.5, 8, 3.7, 2.1, 1.9], [[t["id"], t["text"], t["ksf"], t["esc"], t["nos"]]
+                                                for t in self.view.traceability],
+              ["Ref", "Duty or competence", "KSF", "ESC", "NOS"], fill=self.fill)
+        if not hasattr(self.view, "notes"):  # views without a notes section list the sources here
+            self.doc.add_heading("Sources", level=2)
+            bullets(self.doc, [f"{p['title']}: {p['source']}. {p['authored']}" for p in self.view.provenance])
+
+    def notes(self) -> None:
+        notes = self.get("notes", [])
+        if not notes:
+            return
+        self.doc.add_heading("Notes", level=1)
+        for n in notes:
+            self.doc.add_heading(n["title"], level=2)
+            bullets(self.doc, n["items"])
+
+
+def document_kind(sections: list[str], profile: str) -> str:
+    if profile == "advert":
+        return "Job advert"
+    return "Job description and person specification" if "person_spec" in sections else "Job description"
+
+
+def render_docx(view: JobDescriptionView, workspace: Path | None = None) -> bytes:
+    """The job description as .docx bytes: the view's sections in the profile's order."""
+    doc = wordml.open_reference(workspace, view.branding.get("primary", "#005EB8"))
+    sections = list(getattr(view, "sections", None) or DEFAULT_SECTIONS)
+    kind = document_kind(sections, getattr(view, "profile", "jd"))
+    wordml.set_core(doc, view.title, view.organisation, kind, view.date, kind)
+    wordml.add_logo(doc, view.branding.get("logo", ""))
+    _note(doc, f"{kind} · {view.organisation}" if view.organisation else kind)
+    doc.add_heading(view.title, level=0)
+    writer = _JobDescription(doc, view)
+    for section in sections:
+        method: Callable[[], None] | None = getattr(writer, section, None)
+        if method is None:
+            raise ValueError(f"the Word renderer has no section '{section}'")
+        method()
+    if "duties" in sections:
+        _note(doc, "This job description is a guide to the main duties of the post"
+              + (f" ({view.date})" if view.date else "")
+              + " and may be reviewed with the post holder as the service develops.")
+    return wordml.save(doc)
+
+
+def render_curriculum_docx(context: dict[str, Any], workspace: Path | None = None, logo: bytes | None = None) -> bytes:
+    """A curriculum as .docx: modules as Heading 1, outcomes labelled by their ids with lettered
+    assessment criteria, teaching and assessment methods, and the mapping table."""
+    branding = context.get("branding", {})
+    fill = branding.get("primary", "#005EB8")
+    doc = wordml.open_reference(workspace, fill)
+    organisation = context.get("organisation", "")
+    wordml.set_core(doc, context["title"], organisation, "Curriculum", context.get("date", ""), "Curriculum")
+    wordml.add_logo(doc, logo or branding.get("logo", ""))
+    _note(doc, f"Curriculum · {organisation}" if organisation else "Curriculum")
     doc.add_heading(context["title"], level=0)
     doc.add_paragraph(f"Derived from {context['source']}. Total suggested hours: {context['total_hours']:g}.")
-    _table(doc, ["Module", "Title", "Outcomes", "Hours"],
-           [[str(m["number"]), m["title"], str(len(m["outcomes"])), f"{m['hours']:g}"] for m in context["modules"]])
+    doc.add_heading("Programme overview", level=1)
+    table(doc, [1.5, 9, 2, 2.5], [[str(m["number"]), m["title"], str(len(m["outcomes"])), f"{m['hours']:g}"]
+                                  for m in context["modules"]], ["Module", "Title", "Outcomes", "Hours"], fill=fill)
     for m in context["modules"]:
         doc.add_heading(f"Module {m['number']}: {m['title']} ({m['hours']:g} hours)", level=1)
         if m["description"]:
             doc.add_paragraph(m["description"])
         doc.add_heading("Learning outcomes", level=2)
+        doc.add_paragraph("By the end of the module the learner will be able to:")
         for o in m["outcomes"]:
-            _numbered(doc, o["id"], o["text"], o["criteria"])
+            labelled_item(doc, o["id"], o["text"], o["criteria"])
         doc.add_heading("Teaching methods", level=2)
-        for t in m["teaching"]:
-            doc.add_paragraph(t, style="List Bullet")
+        bullets(doc, m["teaching"])
         doc.add_heading("Assessment", level=2)
-        for a in m["assessment"]:
-            doc.add_paragraph(a, style="List Bullet")
+        bullets(doc, m["assessment"])
     doc.add_heading("Mapping of outcomes to competences", level=1)
-    _table(doc, ["Outcome", "Competences covered"],
-           [[o["id"], ", ".join(o["competences"])] for m in context["modules"] for o in m["outcomes"]])
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    table(doc, [2, 8], [[o["id"], ", ".join(o["competences"])] for m in context["modules"] for o in m["outcomes"]],
+          ["Outcome", "Competences covered"], fill=fill)
+    if context.get("provenance"):
+        _note(doc, context["provenance"])
+    return wordml.save(doc)
