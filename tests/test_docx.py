@@ -13,6 +13,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from jdgen.library import bundled_root
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "posts"
 POSTS = ["pwp", "ips-employment-specialist"]  # one with sub-items in its duties, one with competences
+PROFILES = ["jd", "full", "advert"]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -39,7 +41,9 @@ def run(*args: str) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("docx")
     for name in POSTS:
-        run("--workspace", str(ROOT), "build", str(EXAMPLES / f"{name}.yaml"), "-f", "docx,html,json", "-o", str(out))
+        for profile in PROFILES:
+            run("--workspace", str(ROOT), "build", str(EXAMPLES / f"{name}.yaml"), "-f", "docx,html,json",
+                "--profile", profile, "-o", str(out / profile))
     run("--workspace", str(ROOT), "curriculum", "--post", str(EXAMPLES / "pwp.yaml"), "-f", "docx", "-o", str(out))
     return out
 
@@ -47,8 +51,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def documents(out: Path) -> Iterator[tuple[str, Any]]:
     import docx
 
-    for path in sorted(out.glob("*.docx")):
-        yield path.name, docx.Document(str(path))
+    for path in sorted(out.rglob("*.docx")):
+        yield str(path.relative_to(out)), docx.Document(str(path))
 
 
 def w(el: Any, name: str) -> str | None:
@@ -76,7 +80,7 @@ def test_a4_en_gb_and_core_properties(built: Path) -> None:
 
 
 def test_no_python_docx_leftovers(built: Path) -> None:
-    for path in [*sorted(built.glob("*.docx")), bundled_root() / "templates" / "reference.docx"]:
+    for path in [*sorted(built.rglob("*.docx")), bundled_root() / "templates" / "reference.docx"]:
         with zipfile.ZipFile(path) as package:
             names = package.namelist()
             assert not [n for n in names if "thumbnail" in n or "customXml" in n or "stylesWithEffects" in n], path
@@ -123,7 +127,7 @@ def test_tables_have_real_widths_repeat_headers_and_keep_rows_whole(built: Path)
 def test_header_rows_repeat_and_identification_has_no_header(built: Path) -> None:
     import docx
 
-    doc = docx.Document(str(built / "pwp.docx"))
+    doc = docx.Document(str(built / "jd" / "pwp.docx"))
     first_cells = [t.rows[0].cells[0].text for t in doc.tables]
     assert first_cells[0] == "Job title"  # the identification table starts with its first term, no empty row
     assert doc.tables[0]._tbl.tr_lst[0].trPr.find(f"{W}tblHeader") is None
@@ -145,8 +149,8 @@ def _numbering(doc: Any) -> tuple[dict[str, str], dict[str, str]]:
 def test_one_numbering_scheme_and_lettered_sub_lists(built: Path) -> None:
     import docx
 
-    data = json.loads((built / "pwp.json").read_text("utf-8"))
-    doc = docx.Document(str(built / "pwp.docx"))
+    data = json.loads((built / "jd" / "pwp.json").read_text("utf-8"))
+    doc = docx.Document(str(built / "jd" / "pwp.docx"))
     nums, fmts = _numbering(doc)
     paragraphs = doc.paragraphs
     items = [p for p in paragraphs if p.style.name == "Labelled Item"]
@@ -173,26 +177,57 @@ def test_one_numbering_scheme_and_lettered_sub_lists(built: Path) -> None:
     assert sum(1 for p in paragraphs if p.style.name == "List Number") == 0
 
 
+class _H3(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h3":
+            self._open = True
+            self.found.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = self._open and tag != "h3"
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            self.found[-1] += data
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
 def test_every_html_section_is_in_the_docx(built: Path) -> None:
     import docx
 
     for name in POSTS:
-        html = parse_html((built / f"{name}.html").read_text("utf-8"))
-        doc = docx.Document(str(built / f"{name}.docx"))
-        h1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-        assert h1 == html.h2, name
-        text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows
-                                                                     for c in r.cells)
-        data = json.loads((built / f"{name}.json").read_text("utf-8"))
-        for item in data["duties"] + data["competences"]:
-            assert item["text"] in text
-            for sub in item["sub"]:
-                assert sub in text
+        for profile in PROFILES:
+            html = parse_html((built / profile / f"{name}.html").read_text("utf-8"))
+            doc = docx.Document(str(built / profile / f"{name}.docx"))
+            h1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+            assert h1 == html.h2, (profile, name)
+            h3 = _H3()
+            h3.feed((built / profile / f"{name}.html").read_text("utf-8"))
+            h2 = [_squash(p.text) for p in doc.paragraphs if p.style.name == "Heading 2"]
+            assert h2 == [_squash(t) for t in h3.found], (profile, name)
+            text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows
+                                                                         for c in r.cells)
+            assert "\n".join(html.text).count("jdgen") == text.count("jdgen") == 0
+            if profile == "advert":
+                continue
+            data = json.loads((built / profile / f"{name}.json").read_text("utf-8"))
+            for item in data["duties"] + data["competences"]:
+                assert item["text"] in text
+                for sub in item["sub"]:
+                    assert sub in text
 
 
 def test_reproducible_bytes_and_bundled_reference_made_by_its_script(built: Path, tmp_path: Path) -> None:
     run("--workspace", str(ROOT), "build", str(EXAMPLES / "pwp.yaml"), "-f", "docx", "-o", str(tmp_path), "--force")
-    assert (tmp_path / "pwp.docx").read_bytes() == (built / "pwp.docx").read_bytes()
+    assert (tmp_path / "pwp.docx").read_bytes() == (built / "jd" / "pwp.docx").read_bytes()
     spec = importlib.util.spec_from_file_location("make_reference_docx", ROOT / "scripts" / "make_reference_docx.py")
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)

@@ -12,10 +12,6 @@ from ..view import JobDescriptionView
 from . import wordml
 from .wordml import bullets, labelled_item, table
 
-#: Sections in document order when the view does not name them (every section it carries).
-DEFAULT_SECTIONS = ("identification", "overview", "summary", "relationships", "duties", "competences",
-                    "supervision_detail", "ksf", "person_spec", "general", "traceability")
-
 
 def _prose(doc: Any, text: dict[str, list[str]] | None) -> None:
     if not text:
@@ -40,29 +36,26 @@ class _JobDescription:
         self.doc, self.view = doc, view
         self.fill = view.branding.get("primary", "#005EB8")
 
-    def get(self, name: str, default: Any) -> Any:
-        return getattr(self.view, name, default)
-
     def identification(self) -> None:
         self.doc.add_heading("Job identification", level=1)
         table(self.doc, [3, 7], [[r["label"], r["value"]] for r in self.view.terms], row_headers=True)
 
     def overview(self) -> None:
-        if _has(self.get("overview", None)):
+        if _has(self.view.overview):
             self.doc.add_heading("Overview", level=1)
-            _prose(self.doc, self.get("overview", None))
+            _prose(self.doc, self.view.overview)
 
     def summary(self) -> None:
         self.doc.add_heading("Job summary", level=1)
         for p in self.view.summary:
             self.doc.add_paragraph(p)
-        for key, heading in (("purpose", "Purpose of the job"), ("scope", "Scope of the job")):
-            if _has(self.get(key, None)):
+        for text, heading in ((self.view.purpose, "Purpose of the job"), (self.view.scope, "Scope of the job")):
+            if _has(text):
                 self.doc.add_heading(heading, level=2)
-                _prose(self.doc, self.get(key, None))
+                _prose(self.doc, text)
 
     def relationships(self) -> None:
-        rows = self.get("relationships", [])
+        rows = self.view.relationships
         if rows:
             self.doc.add_heading("Key working relationships", level=1)
             table(self.doc, [3, 7], [[r["title"], "; ".join(r["items"])] for r in rows], row_headers=True)
@@ -81,7 +74,7 @@ class _JobDescription:
     def duties_brief(self) -> None:
         self.doc.add_heading("Main duties", level=1)
         style = wordml.style_or(self.doc, "List Bullet")
-        for b in self.get("duties_brief", []):
+        for b in self.view.duties_brief:
             paragraph = self.doc.add_paragraph(style=style)
             paragraph.add_run(b["title"]).bold = True
             paragraph.add_run(f": {b['text']}")
@@ -154,17 +147,17 @@ class _JobDescription:
             self.doc.add_paragraph(clause["text"])
 
     def about(self) -> None:
-        if _has(self.get("about", None)):
+        if _has(self.view.about):
             self.doc.add_heading(f"About {self.view.organisation}", level=1)
-            _prose(self.doc, self.get("about", None))
+            _prose(self.doc, self.view.about)
 
     def apply(self) -> None:
         self.doc.add_heading("How to apply", level=1)
-        _prose(self.doc, self.get("how_to_apply", None))
+        _prose(self.doc, self.view.how_to_apply)
         facts = [r for r in self.view.terms if r["label"] in ("Salary", "Hours", "Closing date", "Reference")]
         bullets(self.doc, [f"{r['label']}: {r['value']}" for r in facts])
-        if self.get("apply_url", ""):
-            self.doc.add_paragraph(f"Apply at {self.get('apply_url', '')}.")
+        if self.view.apply_url:
+            self.doc.add_paragraph(f"Apply at {self.view.apply_url}.")
 
     def traceability(self) -> None:
         self.doc.add_page_break()
@@ -175,12 +168,9 @@ class _JobDescription:
         table(self.doc, [1.5, 8, 3.7, 2.1, 1.9], [[t["id"], t["text"], t["ksf"], t["esc"], t["nos"]]
                                                 for t in self.view.traceability],
               ["Ref", "Duty or competence", "KSF", "ESC", "NOS"], fill=self.fill)
-        if not hasattr(self.view, "notes"):  # views without a notes section list the sources here
-            self.doc.add_heading("Sources", level=2)
-            bullets(self.doc, [f"{p['title']}: {p['source']}. {p['authored']}" for p in self.view.provenance])
 
     def notes(self) -> None:
-        notes = self.get("notes", [])
+        notes = self.view.notes
         if not notes:
             return
         self.doc.add_heading("Notes", level=1)
@@ -198,8 +188,8 @@ def document_kind(sections: list[str], profile: str) -> str:
 def render_docx(view: JobDescriptionView, workspace: Path | None = None) -> bytes:
     """The job description as .docx bytes: the view's sections in the profile's order."""
     doc = wordml.open_reference(workspace, view.branding.get("primary", "#005EB8"))
-    sections = list(getattr(view, "sections", None) or DEFAULT_SECTIONS)
-    kind = document_kind(sections, getattr(view, "profile", "jd"))
+    sections = view.sections
+    kind = document_kind(sections, view.profile)
     wordml.set_core(doc, view.title, view.organisation, kind, view.date, kind)
     wordml.add_logo(doc, view.branding.get("logo", ""))
     _note(doc, f"{kind} · {view.organisation}" if view.organisation else kind)
