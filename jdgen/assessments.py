@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import Collector, display_path
 from .posts import ResolvedPost
-from .schema import suggest
+from .suggest import suggest
 
 SCALE = {0: "Not yet", 1: "With support", 2: "Independently", 3: "Can teach others"}
 COLUMNS = ("person", "item", "rating", "comment", "statement")

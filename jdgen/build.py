@@ -76,19 +76,28 @@ def fingerprint(post: Path, shared: str, options: BuildOptions) -> str:
 _STATE: dict[str, Any] = {}
 
 
+def _clauses() -> dict[str, str]:
+    from .yamlio import load_strict
+
+    return dict(load_strict(bundled_root() / "templates" / "clauses.yaml").data or {})
+
+
+def _share(workspace: Path, library: Any, settings: Any, clauses: dict[str, str]) -> None:
+    """Pool initializer: the parent's library and settings, handed to each worker once."""
+    _STATE[str(workspace.resolve())] = (library, settings, clauses)
+
+
 def _context(workspace: Path) -> tuple[Any, Any, dict[str, str]]:
-    """Library, settings and default clauses, loaded once per process."""
+    """Library, settings and default clauses: as handed over by the parent, else loaded once."""
     key = str(workspace.resolve())
     if key not in _STATE:
         from .config import load_config
         from .library import load_library
-        from .yamlio import load_strict
 
         out = Collector()
         settings = load_config(workspace / "jdgen.yaml", out)
         out.raise_if_errors()
-        clauses = load_strict(bundled_root() / "templates" / "clauses.yaml").data or {}
-        _STATE[key] = (load_library(workspace), settings, dict(clauses))
+        _STATE[key] = (load_library(workspace), settings, _clauses())
     result: tuple[Any, Any, dict[str, str]] = _STATE[key]
     return result
 
@@ -165,8 +174,15 @@ def _load_cache(out: Path) -> dict[str, Any]:
 
 
 def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = False,
-          progress: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
-    """Build every post; unchanged posts are skipped unless `force`."""
+          progress: Callable[[BuildResult], None] | None = None,
+          loaded: tuple[Any, Any] | None = None) -> list[BuildResult]:
+    """Build every post; unchanged posts are skipped unless `force`.
+
+    `loaded` is the (library, settings) the caller already loaded: used here and handed to the
+    worker processes once, through the pool initializer, instead of being read again in each.
+    """
+    if loaded is not None:
+        _share(options.workspace, *loaded, _clauses())
     posts = [p for t in targets for p in post_files(t)]
     writes_index = len(posts) > 1 or any(t.is_dir() for t in targets)
     posts, refused = _unique_names(posts, writes_index)
@@ -187,7 +203,8 @@ def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = F
         else:
             todo.append((post, fp))
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_share,
+                                 initargs=(options.workspace, *_context(options.workspace))) as pool:
             futures = [pool.submit(build_post, post, options, fp) for post, fp in todo]
             for future in as_completed(futures):
                 results.append(future.result())
@@ -231,10 +248,9 @@ def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], li
 
 
 def write_index(results: list[BuildResult], options: BuildOptions) -> None:
-    from .config import load_config
     from .render.templating import page_context, render
 
-    settings = load_config(options.workspace / "jdgen.yaml", Collector())
+    settings = _context(options.workspace)[1]
     posts = [{"title": r.title or r.name, "grade": r.grade, "status": {"built": "Built", "skipped": "Up to date",
                                                                         "failed": "Failed: see messages"}[r.status],
               "files": [{"href": f, "format": f.rsplit(".", 1)[-1]} for f in r.files]} for r in results]

@@ -1,48 +1,61 @@
 """The jdgen command line: parses options, calls the library, prints results. Nothing else.
 
-Heavy modules (jsonschema, Jinja, WeasyPrint, python-docx, openpyxl) are imported inside the
-commands so that `jdgen --help` stays fast.
+Option values are checked by the parameter types of jdgen.params; problems in input files are
+reported by jdgen.reporter; format choices come from jdgen.registry. Heavy modules (jsonschema,
+Jinja, WeasyPrint, python-docx, openpyxl) are imported inside the commands so that
+`jdgen --help` stays fast.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from . import __version__
+from .params import (
+    ClusterType,
+    FormatsType,
+    FrameworkType,
+    HoursType,
+    ProfileType,
+    State,
+    record_inputs,
+    set_workspace,
+    state,
+)
+from .registry import KINDS
 
-FORMATS_HELP = "comma-separated list"
-
-
-def _split_formats(value: str, allowed: tuple[str, ...]) -> list[str]:
-    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
-    bad = [f for f in chosen if f not in allowed]
-    if bad or not chosen:
-        raise click.BadParameter(f"unknown format {', '.join(bad) or '(none)'}; choose from {', '.join(allowed)}")
-    return list(dict.fromkeys(chosen))
-
-
-class Context:
-    """What every command needs: the workspace folder and a lazily loaded library."""
-
-    def __init__(self, workspace: Path) -> None:
-        self.workspace = workspace
-
-    def library(self, extra: tuple[Path, ...] = ()) -> Any:
-        from .library import load_library
-
-        return load_library(self.workspace, extra)
+F = TypeVar("F", bound=Callable[..., Any])
+WORKSPACE_HELP = ("Folder with your own frameworks/, clusters/, templates/ and jdgen.yaml (default: the nearest "
+                  "folder at or above the first input, or the current folder, that holds jdgen.yaml; else the "
+                  "current folder).")
+WORKSPACE_TYPE = click.Path(exists=True, file_okay=False, path_type=Path)
+pass_state = click.make_pass_decorator(State)
 
 
-pass_ctx = click.make_pass_decorator(Context)
+class JdgenCommand(click.Command):
+    """A command that also takes -w/--workspace after its name, and whose hidden old option
+    spellings (`--formats`, `--out`, …) fill in the current option."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(click.Option(["-w", "--workspace"], type=WORKSPACE_TYPE, is_eager=True,
+                                        expose_value=False, callback=set_workspace, help=WORKSPACE_HELP))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        ctx.params.update(ctx.meta.pop("jdgen.aliases", {}))
+        return super().invoke(ctx)
 
 
 class JdgenGroup(click.Group):
     """A group that turns invalid input (`JdgenError`) into diagnostics, a summary line and exit 1."""
+
+    command_class = JdgenCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         from .errors import JdgenError
@@ -58,13 +71,76 @@ class JdgenGroup(click.Group):
             ctx.exit(exc.exit_code)
 
 
+JdgenGroup.group_class = JdgenGroup
+
+
+def alias(*decls: str, of: str, **kwargs: Any) -> Callable[[F], F]:
+    """A hidden old spelling of option `of`: still accepted, no longer shown."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        from click.core import ParameterSource
+
+        if ctx.get_parameter_source(param.name or "") == ParameterSource.COMMANDLINE:
+            ctx.meta.setdefault("jdgen.aliases", {})[of] = value
+
+    return click.option(*decls, f"alias_{of}", hidden=True, expose_value=False, callback=remember, **kwargs)
+
+
+def inputs(name: str, **kwargs: Any) -> Callable[[F], F]:
+    """Input files or folders; the first decides where to look for the workspace."""
+    return click.argument(name, nargs=-1, is_eager=True, callback=record_inputs,
+                          type=click.Path(exists=True, path_type=Path), **kwargs)
+
+
+def post_option(help_: str, required: bool = False) -> Callable[[F], F]:
+    return click.option("--post", "post", required=required, is_eager=True, callback=record_inputs,
+                        type=click.Path(exists=True, dir_okay=False, path_type=Path), help=help_)
+
+
+def formats_option(kind: str, default: str | None, extra: str = "") -> Callable[[F], F]:
+    """-f/--format: comma-separated formats of document kind `kind` (old spelling --formats)."""
+    ftype = FormatsType(KINDS[kind].names)
+
+    def decorate(f: F) -> F:
+        f = alias("--formats", of="formats", type=ftype)(f)
+        return click.option("-f", "--format", "formats", type=ftype, default=default,
+                            show_default=default is not None,
+                            help=f"Comma-separated: {KINDS[kind].help()}.{extra}")(f)
+
+    return decorate
+
+
+def output_folder_option(help_: str = "Output folder.", *old: str) -> Callable[[F], F]:
+    """-o/--output FOLDER (old spellings hidden)."""
+
+    def decorate(f: F) -> F:
+        for decl in old:
+            f = alias(decl, of="out", type=click.Path(file_okay=False, path_type=Path))(f)
+        return click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+                            default="out", show_default=True, help=help_)(f)
+
+    return decorate
+
+
+def report_options(kind: str) -> Callable[[F], F]:
+    """-f/--format (one format) and -o/--output FILE of a report printed or written."""
+    ftype = FormatsType(KINDS[kind].names, multiple=False)
+
+    def decorate(f: F) -> F:
+        f = click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+                         help="Write to FILE instead of the terminal (required for xlsx).")(f)
+        return click.option("-f", "--format", "fmt", type=ftype, default=KINDS[kind].default[0], show_default=True,
+                            help=f"One of: {KINDS[kind].help()}.")(f)
+
+    return decorate
+
+
 @click.group(cls=JdgenGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="jdgen")
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=".",
-              envvar="JDGEN_WORKSPACE", show_default=True,
-              help="Folder with your own frameworks/, clusters/, templates/ and jdgen.yaml.")
+@click.option("--workspace", "-w", type=WORKSPACE_TYPE, default=None, envvar="JDGEN_WORKSPACE",
+              help=WORKSPACE_HELP + " Also accepted after the command.")
 @click.pass_context
-def main(ctx: click.Context, workspace: Path) -> None:
+def main(ctx: click.Context, workspace: Path | None) -> None:
     """Competence frameworks as data; job descriptions, comparisons and curricula built from them.
 
     \b
@@ -77,18 +153,18 @@ def main(ctx: click.Context, workspace: Path) -> None:
 
     Shell completion (bash): eval "$(_JDGEN_COMPLETE=bash_source jdgen)"
     """
-    ctx.obj = Context(workspace)
+    ctx.obj = State(workspace)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@inputs("paths")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True,
               help="text: PATH:LINE:COL: LEVEL: MESSAGE on stderr; json: a list of diagnostics on stdout; "
                    "github: GitHub Actions workflow commands on stdout.")
-@pass_ctx
-def validate(ctx: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
+@pass_state
+def validate(st: State, paths: tuple[Path, ...], strict: bool, fmt: str) -> None:
     """Check the bundled library, the workspace, and any files or folders named.
 
     Post files are checked against the library without building them. Every problem is printed
@@ -105,7 +181,7 @@ def validate(ctx: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
     from .reporter import Reporter
     from .validate import validate_paths
 
-    report = validate_paths(ctx.workspace, paths)
+    report = validate_paths(st.workspace, paths)
     reporter = Reporter(fmt)
     reporter.report(report.diagnostics)
     strict_failed = strict and reporter.warnings > 0 and reporter.errors == 0
@@ -116,81 +192,58 @@ def validate(ctx: Context, paths: tuple[Path, ...], strict: bool, fmt: str) -> N
         click.echo(f"ok: {report.summary}")
 
 
+LIST_COLUMNS = {"frameworks": ["id", "kind", "size", "title"],
+                "clusters": ["framework", "label", "items", "range", "title"],
+                "items": ["framework", "id", "kind", "text"]}
+
+
 @main.command("list")
-@click.argument("what", type=click.Choice(["frameworks", "clusters", "items"]))
-@click.option("--framework", "-F", help="Only this framework (e.g. iapt-li).")
-@click.option("--cluster", "-c", help="Only this cluster or domain code (e.g. CB).")
+@click.argument("what", type=click.Choice(list(LIST_COLUMNS)))
+@click.option("--framework", "-F", type=FrameworkType(), help="Only this framework (e.g. iapt-li, ksf).")
+@click.option("--cluster", "-c", type=ClusterType(), help="Only this cluster or domain code (e.g. CB).")
 @click.option("--search", "-s", help="Only items whose text contains TEXT (case-insensitive).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@pass_ctx
-def list_(ctx: Context, what: str, framework: str | None, cluster: str | None, search: str | None,
-          fmt: str) -> None:
-    """List frameworks, clusters or items.
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_state
+def list_(st: State, what: str, framework: str | None, cluster: str | None, search: str | None, fmt: str) -> None:
+    """List frameworks, clusters or items (of a reference framework: its entries, e.g. KSF
+    dimensions with their levels).
 
     \b
     Examples:
       jdgen list frameworks
       jdgen list clusters --framework ips
       jdgen list items --framework iapt-li --cluster "H&S" --format json
+      jdgen list items --framework ksf
       jdgen list items --search "PHQ-9"
     """
     from . import listing
-    from .schema import suggest
 
-    library = ctx.library()
-    if framework and framework not in library.frameworks:
-        hint = suggest(framework, library.frameworks) or f"known: {', '.join(library.frameworks)}"
-        raise click.BadParameter(f"unknown framework '{framework}'; {hint}", param_hint="--framework")
-    if cluster:
-        clusters = [c for fw in library.frameworks.values() if not framework or fw.id == framework
-                    for c in fw.clusters]
-        codes = [c.shown_code for c in clusters]
-        if cluster not in codes and cluster not in {c.code for c in clusters}:
-            hint = suggest(cluster, codes) or f"known: {', '.join(codes)}"
-            raise click.BadParameter(f"unknown cluster '{cluster}'; {hint}", param_hint="--cluster")
-    if what == "frameworks":
-        rows = [listing.framework_record(fw) for fw in library.frameworks.values()
-                if not framework or fw.id == framework]
-        _emit(fmt, rows, ["id", "kind", "size", "title"])
-    elif what == "clusters":
-        _emit(fmt, listing.cluster_records(library, framework), ["framework", "label", "items", "range", "title"])
-    else:
-        items = listing.select_items(library, framework, cluster, search)
-        records = [listing.item_record(item, library) for item in items]
-        if fmt == "json":
-            _emit(fmt, records, [])
-        else:
-            rows = [{"framework": r["framework"], "id": r["label"], "kind": r["kind"], "text": r["text"]}
-                    for r in records]
-            _emit(fmt, rows, ["framework", "id", "kind", "text"])
-
-
-def _emit(fmt: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
-    from .listing import table
-
+    rows = listing.records(st.library(), what, framework, cluster, search)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
-        click.echo(table([[str(r[c]) for c in columns] for r in rows], columns))
+        from .texttable import table
+
+        columns = LIST_COLUMNS[what]
+        shown = [listing.item_row(r) for r in rows] if what == "items" else rows
+        click.echo(table([[str(r[c]) for c in columns] for r in shown], columns))
 
 
 @main.command()
-@click.argument("targets", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
-              help="Output folder; each post becomes OUT/<post file stem>.<ext>.")
-@click.option("-f", "--formats", default=None,
-              help="Comma-separated: pdf, docx, html, md, json (default: jdgen.yaml `formats`, else html,pdf).")
+@inputs("targets", required=True)
+@output_folder_option("Output folder; each post becomes OUT/<post file stem>.<ext>.", "--out")
+@formats_option("job-description", None, " Default: jdgen.yaml `formats`, else html,pdf.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes for a folder (default: number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild posts even if nothing changed.")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. supervision below guidance) as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--profile", "-p", default=None, metavar="NAME",
+@click.option("--profile", "-p", type=ProfileType(), default=None,
               help="Document profile: jd (default), full, advert, or one of jdgen.yaml's `profiles`.")
 @click.option("--show-warnings", is_flag=True, help="Show the post's warnings in the HTML preview (never in print).")
-@pass_ctx
-def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | None, jobs: int | None, force: bool,
-          strict: bool, quiet: bool, profile: str | None, show_warnings: bool) -> None:
+@pass_state
+def build(st: State, targets: tuple[Path, ...], out: Path, formats: tuple[str, ...] | None, jobs: int | None,
+          force: bool, strict: bool, quiet: bool, profile: str | None, show_warnings: bool) -> None:
     """Build job descriptions from post files or folders of posts.
 
     A folder builds every post in parallel, writes OUT/index.html linking them, and skips posts
@@ -203,23 +256,13 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
       jdgen build posts/pwp.yaml -f pdf,docx -o dist
       jdgen build posts/pwp.yaml --profile advert -f md -o adverts
     """
-    from .build import FORMATS, BuildOptions, BuildResult, default_jobs, post_files
+    from .build import BuildOptions, BuildResult, default_jobs, post_files
     from .build import build as run_build
+    from .reporter import Reporter
 
-    settings = _settings(ctx)
-    if formats is None:
-        formats = ",".join(settings.formats)
-    chosen = _split_formats(formats, FORMATS)
-    if profile is not None:
-        from .profiles import available
-        from .schema import suggest
-
-        known = available(settings.profiles)
-        if profile not in known:
-            raise click.BadParameter(f"unknown profile '{profile}'; "
-                                     f"{suggest(profile, known) or 'choose from ' + ', '.join(known)}",
-                                     param_hint="--profile")
-    options = BuildOptions(out=out, formats=tuple(chosen), workspace=ctx.workspace, strict=strict,
+    settings = st.settings()
+    chosen = formats or tuple(settings.formats)
+    options = BuildOptions(out=out, formats=tuple(chosen), workspace=st.workspace, strict=strict,
                            profile=profile or settings.profile, show_warnings=show_warnings)
     total = sum(len(post_files(t)) for t in targets)
     show_bar = not quiet and total > 1 and sys.stderr.isatty()
@@ -228,9 +271,8 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
         def advance(_: BuildResult) -> None:
             bar.update(1)
 
-        results = run_build(list(targets), options, jobs or default_jobs(), force, advance)
-    from .reporter import Reporter
-
+        results = run_build(list(targets), options, jobs or default_jobs(), force, advance,
+                            loaded=(st.library(), settings))
     reporter = Reporter()
     failed = 0
     for r in results:
@@ -240,8 +282,8 @@ def build(ctx: Context, targets: tuple[Path, ...], out: Path, formats: str | Non
             if strict and not any(d.level == "error" for d in r.diagnostics):
                 click.echo(f"{r.post}: error: not built: warnings are errors under --strict", err=True)
         elif not quiet:
-            state = "up to date" if r.status == "skipped" else "built"
-            click.echo(f"{r.name}: {state} ({', '.join(f.rsplit('.', 1)[-1] for f in r.files)}) in {out}")
+            state_ = "up to date" if r.status == "skipped" else "built"
+            click.echo(f"{r.name}: {state_} ({', '.join(f.rsplit('.', 1)[-1] for f in r.files)}) in {out}")
     if reporter.finish(f"{failed} of {len(results)} post(s) not built" if failed else "", failed=failed > 0):
         sys.exit(1)
 
@@ -264,8 +306,9 @@ def new() -> None:
 
 @new.command("post")
 @click.argument("name")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default="posts",
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path), default="posts",
               show_default=True, help="Folder to write the post into.")
+@alias("--dir", of="folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new_post(name: str, folder: Path, force: bool) -> None:
     """Write a commented starter post, NAME.yaml.
@@ -306,24 +349,24 @@ def _emit_report(result: str | bytes, out_file: Path | None, fmt: str) -> None:
     click.echo(f"wrote {display(out_file)}", err=True)
 
 
-def _report_problems(problems: list[Any]) -> Any:
+def _load_posts(st: State, posts: tuple[Path, ...]) -> tuple[list[Any], Any]:
+    """Resolve the posts; their problems are reported now, the reporter returned for the summary."""
     from .reporter import Reporter
+    from .reports import load_posts
 
+    resolved, problems = load_posts(list(posts), st.library(), st.settings().organisation)
     reporter = Reporter()
     reporter.report(problems)
-    return reporter
+    return resolved, reporter
 
 
 @main.command()
-@click.argument("posts", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "html", "csv", "xlsx", "json"]), default="table",
-              show_default=True)
-@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE instead of the terminal (required for xlsx).")
+@inputs("posts", required=True)
+@report_options("comparison")
 @click.option("--order", type=click.Choice(["similarity", "file"]), default="similarity", show_default=True,
               help="Order posts so similar ones sit together, or keep file order.")
-@pass_ctx
-def compare(ctx: Context, posts: tuple[Path, ...], fmt: str, out_file: Path | None, order: str) -> None:
+@pass_state
+def compare(st: State, posts: tuple[Path, ...], fmt: str, out_file: Path | None, order: str) -> None:
     """Compare posts: two side by side, or three or more (or a folder) as matrices.
 
     Similarity is the Jaccard index over the framework items (duties and competences) each post
@@ -336,30 +379,25 @@ def compare(ctx: Context, posts: tuple[Path, ...], fmt: str, out_file: Path | No
       jdgen compare examples/posts --format html -o comparison.html
       jdgen compare examples/posts --format xlsx -o comparison.xlsx
     """
-    from .reports import load_posts, render_compare
+    from .reports import render_compare
 
-    library = ctx.library()
-    settings = _settings(ctx)
-    resolved, problems = load_posts(list(posts), library, settings.organisation)
-    reporter = _report_problems(problems)
+    resolved, reporter = _load_posts(st, posts)
     if len(resolved) < 2:
         reporter.finish(f"need at least two valid posts to compare, found {len(resolved)}", failed=True)
         sys.exit(1)
-    _emit_report(render_compare(resolved, library, fmt, "file" if len(resolved) == 2 else order, settings,
-                                ctx.workspace), out_file, fmt)
+    _emit_report(render_compare(resolved, st.library(), fmt, "file" if len(resolved) == 2 else order,
+                                st.settings(), st.workspace), out_file, fmt)
     if reporter.finish():
         sys.exit(1)
 
 
 @main.command()
-@click.argument("posts", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--framework", "-F", default="iapt-li", show_default=True, help="Framework whose items to check.")
-@click.option("--format", "fmt", type=click.Choice(["table", "html", "csv", "xlsx", "json"]), default="table",
-              show_default=True)
-@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE instead of the terminal (required for xlsx).")
-@pass_ctx
-def coverage(ctx: Context, posts: tuple[Path, ...], framework: str, fmt: str, out_file: Path | None) -> None:
+@inputs("posts", required=True)
+@click.option("--framework", "-F", type=FrameworkType(documents=True), default="iapt-li", show_default=True,
+              help="Framework whose items to check.")
+@report_options("coverage")
+@pass_state
+def coverage(st: State, posts: tuple[Path, ...], framework: str, fmt: str, out_file: Path | None) -> None:
     """Which items of a framework each post covers, and which no post covers.
 
     \b
@@ -367,54 +405,24 @@ def coverage(ctx: Context, posts: tuple[Path, ...], framework: str, fmt: str, ou
       jdgen coverage examples/posts --framework iapt-li
       jdgen coverage examples/posts --framework ips --format html -o ips-coverage.html
     """
-    from .reports import load_posts, render_coverage
-    from .schema import suggest
+    from .reports import render_coverage
 
-    library = ctx.library()
-    if framework not in library.frameworks or library.frameworks[framework].kind == "reference":
-        options = [f.id for f in library.frameworks.values() if f.kind != "reference"]
-        hint = suggest(framework, options) or f"choose from {', '.join(options)}"
-        raise click.BadParameter(f"'{framework}' is not a duties or competences framework; {hint}",
-                                 param_hint="--framework")
-    settings = _settings(ctx)
-    resolved, problems = load_posts(list(posts), library, settings.organisation)
-    reporter = _report_problems(problems)
-    _emit_report(render_coverage(resolved, library, framework, fmt, settings, ctx.workspace), out_file, fmt)
+    resolved, reporter = _load_posts(st, posts)
+    _emit_report(render_coverage(resolved, st.library(), framework, fmt, st.settings(), st.workspace),
+                 out_file, fmt)
     if reporter.finish():
         sys.exit(1)
 
 
-def _settings(ctx: Context) -> Any:
-    from .config import load_config
-    from .errors import Collector
-
-    found = Collector()
-    settings = load_config(ctx.workspace / "jdgen.yaml", found)
-    found.raise_if_errors()
-    return settings
-
-
-def _resolve_post(ctx: Context, library: Any, post: Path) -> Any:
+def _resolve_post(st: State, post: Path) -> Any:
+    """Resolve one post (JdgenError when invalid); its warnings are printed."""
     from .posts import resolve_file
+    from .reporter import Reporter
 
-    settings = _settings(ctx)
-    resolved = resolve_file(post, library, settings.organisation, settings.full_time_hours, settings.about)
-    for w in resolved.warnings:
-        click.echo(w.format(), err=True)
+    settings = st.settings()
+    resolved = resolve_file(post, st.library(), settings.organisation, settings.full_time_hours, settings.about)
+    Reporter().report(resolved.warnings)
     return resolved
-
-
-def _parse_hours(values: tuple[str, ...]) -> dict[str, float]:
-    hours: dict[str, float] = {}
-    for value in values:
-        code, sep, number = value.partition("=")
-        try:
-            hours[code.strip()] = float(number)
-        except ValueError:
-            raise click.BadParameter(f"'{value}' is not CODE=HOURS (e.g. ENG=14)", param_hint="--hours") from None
-        if not sep or hours[code.strip()] < 0:
-            raise click.BadParameter(f"'{value}' is not CODE=HOURS (e.g. ENG=14)", param_hint="--hours")
-    return hours
 
 
 def _written(paths: list[Path]) -> None:
@@ -423,16 +431,16 @@ def _written(paths: list[Path]) -> None:
 
 
 @main.command()
-@click.option("--framework", "-F", help="Build the curriculum of a whole competence or duties framework.")
-@click.option("--post", "post", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Build the curriculum a post needs (its duties and competences).")
-@click.option("-f", "--formats", default="html", show_default=True, help="Comma-separated: html, pdf, docx, md, json.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
-              help="Output folder.")
-@click.option("--hours", multiple=True, metavar="CODE=N", help="Suggested hours for a module (repeatable).")
-@pass_ctx
-def curriculum(ctx: Context, framework: str | None, post: Path | None, formats: str, out: Path,
-               hours: tuple[str, ...]) -> None:
+@click.option("--framework", "-F", type=FrameworkType(documents=True),
+              help="Build the curriculum of a whole competence or duties framework.")
+@post_option("Build the curriculum a post needs (its duties and competences).")
+@formats_option("curriculum", "html")
+@output_folder_option("Output folder.", "--out")
+@click.option("--hours", multiple=True, type=HoursType(),
+              help="Suggested hours for the module of cluster CODE, more than 0 and at most 2000 (repeatable).")
+@pass_state
+def curriculum(st: State, framework: str | None, post: Path | None, formats: tuple[str, ...], out: Path,
+               hours: tuple[tuple[str, float], ...]) -> None:
     """A curriculum derived from competences: one module per cluster or domain.
 
     Each competence becomes one learning outcome (its own `outcome:` wins; abilities become
@@ -445,44 +453,27 @@ def curriculum(ctx: Context, framework: str | None, post: Path | None, formats: 
       jdgen curriculum --post examples/posts/pwp.yaml -f json --hours CB=21
     """
     from .curriculum import framework_curriculum, post_curriculum
-    from .schema import suggest
     from .training import write_curriculum
 
     if bool(framework) == bool(post):
         raise click.UsageError("give exactly one of --framework ID or --post FILE")
-    chosen = _split_formats(formats, ("html", "pdf", "docx", "md", "json"))
-    library = ctx.library()
-    module_hours = _parse_hours(hours)
-    scope = [library.frameworks[framework]] if framework in library.frameworks else library.frameworks.values()
-    codes = {c for fw in scope for cl in fw.clusters for c in (cl.code, cl.shown_code)}
-    for code in module_hours:
-        if code not in codes:
-            hint = suggest(code, codes)
-            raise click.BadParameter(f"no module with code '{code}'" + (f"; {hint}" if hint else ""),
-                                     param_hint="--hours")
+    module_hours = dict(hours)
     if framework:
-        options = [f.id for f in library.frameworks.values() if f.kind != "reference"]
-        if framework not in options:
-            raise click.BadParameter(f"unknown framework '{framework}'; "
-                                     f"{suggest(framework, options) or 'choose from ' + ', '.join(options)}",
-                                     param_hint="--framework")
-        result = framework_curriculum(library, framework, module_hours)
+        result = framework_curriculum(st.library(), framework, module_hours)
         name = f"curriculum-{framework}"
     else:
         assert post is not None
-        result = post_curriculum(_resolve_post(ctx, library, post), library, module_hours)
+        result = post_curriculum(_resolve_post(st, post), st.library(), module_hours)
         name = f"{post.stem}-curriculum"
-    _written(write_curriculum(result, name, chosen, out, _settings(ctx), ctx.workspace))
+    _written(write_curriculum(result, name, list(formats), out, st.settings(), st.workspace))
 
 
 @main.command()
-@click.option("--post", "post", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The post whose duties and competences to list.")
-@click.option("-f", "--formats", default="html,csv", show_default=True, help="Comma-separated: html, pdf, csv, xlsx.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
-              help="Output folder.")
-@pass_ctx
-def checklist(ctx: Context, post: Path, formats: str, out: Path) -> None:
+@post_option("The post whose duties and competences to list.", required=True)
+@formats_option("checklist", "html,csv")
+@output_folder_option("Output folder.", "--out")
+@pass_state
+def checklist(st: State, post: Path, formats: tuple[str, ...], out: Path) -> None:
     """A self-assessment form of a post's duties and competences.
 
     Rating scale: 0 not yet, 1 with support, 2 independently, 3 can teach others. The CSV and XLSX
@@ -495,22 +486,18 @@ def checklist(ctx: Context, post: Path, formats: str, out: Path) -> None:
     """
     from .training import write_checklist
 
-    chosen = _split_formats(formats, ("html", "pdf", "csv", "xlsx"))
-    library = ctx.library()
-    _written(write_checklist(_resolve_post(ctx, library, post), chosen, out, _settings(ctx), ctx.workspace))
+    _written(write_checklist(_resolve_post(st, post), list(formats), out, st.settings(), st.workspace))
 
 
 @main.command()
-@click.option("--post", "post", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The post the people were assessed against.")
+@post_option("The post the people were assessed against.", required=True)
 @click.option("--assessments", "assessments", required=True, multiple=True,
               type=click.Path(exists=True, path_type=Path),
               help="Filled-in checklists: CSV or XLSX files, or a folder of them (repeatable).")
-@click.option("-f", "--formats", default="html,json", show_default=True, help="Comma-separated: html, csv, json.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default="out", show_default=True,
-              help="Output folder.")
-@pass_ctx
-def gap(ctx: Context, post: Path, assessments: tuple[Path, ...], formats: str, out: Path) -> None:
+@formats_option("gap", "html,json")
+@output_folder_option("Output folder.", "--out")
+@pass_state
+def gap(st: State, post: Path, assessments: tuple[Path, ...], formats: tuple[str, ...], out: Path) -> None:
     """Training needs analysis from filled-in checklists.
 
     For each person, the items rated below the post's required level (2 unless the post sets
@@ -526,11 +513,10 @@ def gap(ctx: Context, post: Path, assessments: tuple[Path, ...], formats: str, o
     from .errors import Collector, JdgenError
     from .training import write_gap
 
-    chosen = _split_formats(formats, ("html", "csv", "json"))
-    library = ctx.library()
-    resolved = _resolve_post(ctx, library, post)
+    resolved = _resolve_post(st, post)
     problems = Collector()
-    written = write_gap(resolved, library, list(assessments), chosen, out, _settings(ctx), ctx.workspace, problems)
+    written = write_gap(resolved, st.library(), list(assessments), list(formats), out, st.settings(),
+                        st.workspace, problems)
     if problems.errors:
         raise JdgenError(problems.errors)
     _written(written)
@@ -543,8 +529,8 @@ def gap(ctx: Context, post: Path, assessments: tuple[Path, ...], formats: str, o
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Another host name the app answers to (e.g. a reverse proxy's); repeatable.")
-@pass_ctx
-def serve(ctx: Context, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
+@pass_state
+def serve(st: State, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
     """A local web app: browse the library, compose, preview, save and download posts.
 
     \b
@@ -553,4 +539,7 @@ def serve(ctx: Context, host: str, port: int, allow_hosts: tuple[str, ...]) -> N
     """
     from .web.serve import serve as run
 
-    run(ctx.workspace, host, port, allow_hosts, lambda text: click.echo(text, err=True))
+    run(st.workspace, host, port, allow_hosts, lambda text: click.echo(text, err=True))
+
+
+__all__ = ["main", "state"]

@@ -27,7 +27,8 @@ from .model import (
     Provenance,
     Source,
 )
-from .schema import schema_diagnostics, suggest
+from .schema import schema_diagnostics
+from .suggest import suggest
 from .yamlio import Document, load_file
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import textwrap
 from typing import Any
 
-from .model import Framework, Item, Library
+from .model import Entry, Framework, Item, Library, display_id
+from .texttable import table as table  # re-exported: older imports name it here
 
 
 def item_record(item: Item, library: Library) -> dict[str, Any]:
@@ -28,14 +27,6 @@ def item_record(item: Item, library: Library) -> dict[str, Any]:
     if item.sub:
         record["sub"] = [{"id": s.id, "parent": item.id, "kind": s.kind, "text": s.text} for s in item.sub]
     return record
-
-
-def display_id(item: Item, library: Library) -> str:
-    """How an item id is shown to people: 'H&S 1' for HS1."""
-    cluster = library.cluster(item.framework, item.cluster)
-    if cluster and cluster.label:
-        return f"{cluster.label} {item.id[len(cluster.code):]}"
-    return item.id
 
 
 def select_items(library: Library, framework: str | None, cluster: str | None,
@@ -78,18 +69,49 @@ def cluster_records(library: Library, framework: str | None) -> list[dict[str, A
     return rows
 
 
-def table(rows: list[list[str]], headers: list[str], wrap_last: bool = True) -> str:
-    """A plain-text table; the last column wraps to the terminal width."""
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    total = shutil.get_terminal_size((120, 24)).columns
-    if wrap_last and len(headers) > 1:
-        widths[-1] = max(30, min(widths[-1], total - sum(widths[:-1]) - 2 * (len(headers) - 1)))
-    lines = []
-    for row in [headers, ["-" * w for w in widths], *rows]:
-        cells = [str(c) for c in row]
-        last = textwrap.wrap(cells[-1], widths[-1]) or [""]
-        lead = "  ".join(c.ljust(w) for c, w in zip(cells[:-1], widths[:-1], strict=True))
-        pad = " " * (len(lead) + 2) if lead else ""
-        lines.append((lead + "  " if lead else "") + last[0])
-        lines += [pad + more for more in last[1:]]
-    return "\n".join(line.rstrip() for line in lines)
+def entry_record(fw: Framework, entry: Entry) -> dict[str, Any]:
+    """An entry of a reference framework (a KSF dimension, an ESC, a NOS) in the form of an item."""
+    levels = [{"level": lv.level, "title": lv.title} for lv in entry.levels]
+    text = entry.title + "".join(f"; {lv['level']}: {lv['title']}" if lv["title"] else f"; level {lv['level']}"
+                                 for lv in levels)
+    record: dict[str, Any] = {"id": entry.id, "label": entry.id, "framework": fw.id, "cluster": entry.group or "",
+                              "cluster_title": entry.group or "", "kind": "entry", "title": entry.title,
+                              "text": text, "links": []}
+    if entry.description:
+        record["description"] = entry.description
+    if levels:
+        record["levels"] = levels
+    return record
+
+
+def profile_record(fw: Framework, profile: Any) -> dict[str, Any]:
+    """A supervision profile in the form of an item."""
+    return {"id": profile.id, "label": profile.id, "framework": fw.id, "cluster": "", "cluster_title": "",
+            "kind": "profile", "title": profile.title, "text": profile.title, "links": []}
+
+
+def item_records(library: Library, framework: str | None, cluster: str | None,
+                 search: str | None) -> list[dict[str, Any]]:
+    """Items matching the filters; a reference framework named with --framework gives its entries."""
+    records = [item_record(item, library) for item in select_items(library, framework, cluster, search)]
+    fw = library.frameworks.get(framework or "")
+    if fw is not None and fw.kind == "reference" and not cluster:
+        needle = (search or "").casefold()
+        extra = [entry_record(fw, e) for e in fw.entries] + [profile_record(fw, p) for p in fw.profiles]
+        records += [r for r in extra if needle in f"{r['id']} {r['text']}".casefold()]
+    return records
+
+
+def records(library: Library, what: str, framework: str | None, cluster: str | None,
+            search: str | None) -> list[dict[str, Any]]:
+    """The rows of `jdgen list WHAT` (frameworks, clusters or items) as JSON-ready records."""
+    if what == "frameworks":
+        return [framework_record(fw) for fw in library.frameworks.values() if not framework or fw.id == framework]
+    if what == "clusters":
+        return cluster_records(library, framework)
+    return item_records(library, framework, cluster, search)
+
+
+def item_row(record: dict[str, Any]) -> dict[str, Any]:
+    """The table row of an item record: framework, id (as shown), kind, text."""
+    return {"framework": record["framework"], "id": record["label"], "kind": record["kind"], "text": record["text"]}

@@ -202,3 +202,11 @@ class Library:
                 if cluster.label and text.startswith(cluster.label):
                     return cluster.code + text[len(cluster.label):]
         return text
+
+
+def display_id(item: Item, library: Library) -> str:
+    """How an item id is shown to people: 'H&S 1' for HS1."""
+    cluster = library.cluster(item.framework, item.cluster)
+    if cluster and cluster.label:
+        return f"{cluster.label} {item.id[len(cluster.code):]}"
+    return item.id

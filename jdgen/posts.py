@@ -11,7 +11,8 @@ from typing import Any
 from .errors import Collector, Diagnostic, JdgenError
 from .library import check_link_group, parse_links
 from .model import Item, Library, Link
-from .schema import schema_diagnostics, suggest
+from .schema import schema_diagnostics
+from .suggest import suggest
 from .supervision import SupervisionPlan, resolve_supervision
 from .yamlio import Document, load_file
 
@@ -388,7 +389,7 @@ def _reword(doc: Document, path: tuple[str | int, ...], spec: dict[str, Any], du
 
 
 def _duty(item: Item, library: Library, cluster_title: str) -> Duty:
-    from .listing import display_id
+    from .model import display_id
 
     return Duty(item.id, display_id(item, library), item.cluster, cluster_title, item.text, item.kind,
                 item.framework, tuple(s.text for s in item.sub), item.links)

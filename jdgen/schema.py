@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
 import json
-from collections.abc import Iterable
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -12,6 +10,7 @@ from typing import Any
 
 from .errors import DEFAULT_CODE, Diagnostic
 from .quickcheck import quick_valid
+from .suggest import suggest as suggest  # re-exported: older imports name it here
 from .yamlio import Document, JsonPath
 
 
@@ -57,16 +56,6 @@ def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(_inlined(name), registry=_registry())
-
-
-def suggest(name: str, choices: Iterable[str]) -> str:
-    """A 'did you mean …?' hint, or ''."""
-    options = list(choices)
-    folded = {c.casefold(): c for c in options}
-    if name.casefold() in folded:
-        return f"did you mean '{folded[name.casefold()]}'?"
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def field_name(path: JsonPath) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .errors import Collector
 from .model import Arrangement, Library, Profile
-from .schema import suggest
+from .suggest import suggest
 from .yamlio import Document
 
 SUPERVISION = "iapt-supervision"

@@ -213,7 +213,7 @@ def test_unknown_framework_suggests(given: str, meant: str, jdgen: Invoke, tmp_p
     result = jdgen("--workspace", str(tmp_path), "list", "items", "--framework", given)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for --framework: unknown framework "
+    assert result.stderr.splitlines()[-1] == (f"Error: Invalid value for '--framework' / '-F': unknown framework "
                                               f"'{given}'; did you mean '{meant}'?")
 
 

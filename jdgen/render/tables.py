@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from ..compare import Coverage, Matrices, PairReport
-from ..listing import table
+from ..texttable import table
 from .colour import text_on
 
 #: Heatmap: white (0) → NHS blue (1).
