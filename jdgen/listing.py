@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Entry, Framework, Item, Library, display_id
+from .model import Entry, Framework, Item, Library
+from .model import display_id as display_id  # re-exported: older imports name it here
 from .texttable import table as table  # re-exported: older imports name it here
 
 
