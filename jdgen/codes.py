@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "already-included": "An item added that the post already has (warning).",
     "required-cluster": "Removing an item of a cluster every post must have.",
     "remove-not-included": "Removing an item the post does not have (warning).",
+    "ksf-override": "A KSF level a post sets that cannot apply (a core dimension left out, foundation above level).",
     "unknown-profile": "A supervision profile that does not exist.",
     "supervision-below-guidance": "Supervision set below what the guidance asks for (warning).",
     "bad-logo": "The logo in jdgen.yaml is not an image file inside the workspace.",

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Collector, Diagnostic, JdgenError
+from .ksf import KSF, OutlineRow, Override, band_of, is_training_post, ksf_outline, parse_overrides
 from .library import check_link_group, parse_links
 from .model import Item, Library, Link
 from .schema import schema_diagnostics
@@ -18,7 +19,6 @@ from .yamlio import Document, load_file
 
 DEFAULT_DUTY_FRAMEWORK = "iapt-li"
 FULL_TIME_HOURS = 37.5
-KSF = "ksf"
 LOCAL_CLUSTER = "LOCAL"
 
 CATEGORIES = ("Qualifications", "Experience", "Knowledge", "Skills", "Personal qualities", "Other")
@@ -87,19 +87,6 @@ class Competence:
 
 
 @dataclass(frozen=True)
-class OutlineRow:
-    """One KSF dimension of the post outline."""
-
-    dimension: str
-    title: str
-    core: bool
-    level: int
-    level_title: str | None
-    because: tuple[str, ...]
-    note: str = ""
-
-
-@dataclass(frozen=True)
 class Criterion:
     text: str
     category: str
@@ -126,6 +113,10 @@ class ResolvedPost:
     clauses: dict[str, str] = field(default_factory=dict)
     #: Every framework the duties come from, in the post's order (duty_framework is the first).
     duty_frameworks: tuple[str, ...] = ()
+    #: Agenda for Change band read from the grade (None for other pay scales), and whether the
+    #: post is a training post: both shape the KSF outline.
+    band: int | None = None
+    training_post: bool = False
     warnings: tuple[Diagnostic, ...] = ()
     prose: dict[str, Prose] = field(default_factory=dict)  # overview, purpose, scope, about, how_to_apply
     relationships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # internal, external
@@ -184,8 +175,12 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
     hours = float(data["hours_per_week"])
     supervision = resolve_supervision(doc, library, out, hours / full_time)
     manages = bool(data.get("manages_people") or data.get("provides_supervision"))
+    band = band_of(data["grade"])
+    profile = supervision.profile.id if supervision.profile else None
+    training = is_training_post(data["title"], profile, data.get("training_post"))
     outline = ksf_outline(library, [d.links for d in duties] + [c.links for c in competences],
-                          [d.id for d in duties] + [c.id for c in competences], manages)
+                          [d.id for d in duties] + [c.id for c in competences], manages, band, training,
+                          _ksf_overrides(doc, library, out))
     spec = person_spec(data.get("person_spec", {}), duties, competences)
     return ResolvedPost(
         name=name, path=doc.path, terms=_terms(data, full_time), summary=data["summary"].strip(),
@@ -193,11 +188,37 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
         duties=tuple(duties), competences=tuple(competences),
         ksf_outline=outline, supervision=supervision, person_spec=spec,
         required_level=int(data.get("required_level", 2)), clauses=dict(data.get("clauses", {})),
-        warnings=tuple(out.warnings),
+        warnings=tuple(out.warnings), band=band, training_post=training,
         prose={key: prose(data[key]) for key in ("overview", "purpose", "scope", "about", "how_to_apply")
                if key in data} | ({"about": prose(about)} if about and "about" not in data else {}),
         relationships={k: tuple(" ".join(v.split()) for v in data.get("relationships", {}).get(k, []))
                        for k in ("internal", "external") if data.get("relationships", {}).get(k)})
+
+
+def _ksf_overrides(doc: Document, library: Library, out: Collector) -> dict[str, Override]:
+    """The post's own KSF levels, checked: known dimensions, core ones kept, foundation ≤ level."""
+    raw = doc.data.get("ksf", {})
+    ksf = library.frameworks.get(KSF)
+    entries = {e.id: e for e in ksf.entries} if ksf else {}
+    good = {}
+    for dim, spec in raw.items():
+        entry = entries.get(dim)
+        if entry is None:
+            out.extend([doc.diag(("ksf", dim), f"unknown KSF dimension '{dim}'", key=True,
+                                 hint=suggest(dim, entries), code="unknown-link")])
+            continue
+        if spec["level"] == 0 and entry.group == "core":
+            out.extend([doc.diag(("ksf", dim, "level"), f"{dim} is a core dimension: every post outline "
+                                                        "keeps it (level 1 to 4)", code="ksf-override")])
+            continue
+        if spec.get("foundation") and spec["foundation"] > spec["level"]:
+            out.extend([doc.diag(("ksf", dim, "foundation"), f"the foundation gateway level "
+                                                             f"({spec['foundation']}) is above the second "
+                                                             f"gateway level ({spec['level']})",
+                                 code="ksf-override")])
+            continue
+        good[dim] = dim
+    return parse_overrides({dim: raw[dim] for dim in good})
 
 
 def _check_dates(doc: Document, out: Collector) -> None:
@@ -432,34 +453,6 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
                                  cluster.title if cluster else it.cluster, it.kind, it.text,
                                  tuple(s.text for s in it.sub), it.links))
     return result
-
-
-def ksf_outline(library: Library, link_sets: list[tuple[Link, ...]], owners: list[str],
-                manages_people: bool) -> tuple[OutlineRow, ...]:
-    """Six core dimensions plus the specific ones the items need, each at the highest level asked."""
-    ksf = library.frameworks.get(KSF)
-    if ksf is None:
-        return ()
-    levels: dict[str, int] = {}
-    because: dict[str, list[str]] = {}
-    for links, owner in zip(link_sets, owners, strict=True):
-        for link in links:
-            if link.framework == KSF and link.level is not None:
-                levels[link.target] = max(levels.get(link.target, 0), link.level)
-                because.setdefault(link.target, []).append(owner)
-    rows = []
-    for entry in ksf.entries:
-        core = entry.group == "core"
-        note = ""
-        level = levels.get(entry.id, 0)
-        if not level and core:
-            level, note = 1, "No duty of this post links to this core dimension; level 1 assumed."
-        if not level and entry.id == "G6" and manages_people:
-            level, note = 2, "The post manages or supervises people; level 2 assumed."
-        if level:
-            rows.append(OutlineRow(entry.id, entry.title, core, level, entry.level_title(level),
-                                   tuple(dict.fromkeys(because.get(entry.id, []))), note))
-    return tuple(rows)
 
 
 def _category(text: str) -> str:

@@ -51,8 +51,10 @@ class JobDescriptionView:
                           "competences [id, label, kind, text, sub]"})
     supervision: dict[str, Any] = field(metadata={"help": "profile, profile_description, arrangements, all_staff, "
                                                           "provides, principles, note"})
-    ksf_outline: list[dict[str, Any]] = field(metadata={"help": "KSF rows: dimension, title, core, level, "
-                                                                "level_title, because, note"})
+    ksf_outline: list[dict[str, Any]] = field(metadata={"help": "KSF rows: dimension, title, core, level "
+                                                                "(second gateway), level_title, foundation, "
+                                                                "foundation_title, because, note (the post's "
+                                                                "reason where it sets the level)"})
     person_spec: list[dict[str, Any]] = field(metadata={"help": "Criteria by category: category, criteria "
                                                                 "[text, essential, assessed_by, derived_from]"})
     clauses: list[dict[str, str]] = field(metadata={"help": "General clauses: key, title, text"})
@@ -279,8 +281,9 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
         "principles": list(plan.principles), "note": " ".join(plan.note.split()),
     }
     outline = [{"dimension": r.dimension, "title": r.title, "core": r.core, "level": r.level,
-                "level_title": r.level_title or "", "because": ", ".join(r.because), "note": r.note}
-               for r in post.ksf_outline]
+                "level_title": r.level_title or "", "foundation": r.foundation,
+                "foundation_title": r.foundation_title or "", "because": ", ".join(r.because),
+                "note": r.reason or r.note} for r in post.ksf_outline]
     spec = []
     for category in CATEGORIES:
         rows = [{"text": c.text, "essential": c.essential,
@@ -343,8 +346,12 @@ def post_json(post: ResolvedPost) -> dict[str, Any]:
         "competences": [{"id": c.id, "framework": c.framework, "domain": c.domain, "kind": c.kind,
                          "text": c.text, "sub": list(c.sub)} for c in post.competences],
         "ksf_outline": [{"dimension": r.dimension, "title": r.title, "core": r.core, "level": r.level,
-                         "level_title": r.level_title, "because": list(r.because), "note": r.note}
+                         "level_title": r.level_title, "foundation": r.foundation,
+                         "foundation_title": r.foundation_title, "because": list(r.because), "note": r.note,
+                         "reason": r.reason or None}
                         for r in post.ksf_outline],
+        "ksf_band": post.band,
+        "training_post": post.training_post,
         "supervision": {
             "profile": post.supervision.profile.id if post.supervision.profile else None,
             "arrangements": [asdict(a) for a in post.supervision.arrangements],

@@ -122,11 +122,15 @@ class _JobDescription:
     def ksf(self) -> None:
         self.doc.add_heading("KSF post outline", level=1)
         self.doc.add_paragraph("NHS Knowledge and Skills Framework (2004): the six core dimensions and the specific "
-                               "dimensions this post needs, each at the highest level its duties ask for.")
-        table(self.doc, [6, 2, 1.5, 7.5], [[f"{r['dimension']} {r['title']}", "Core" if r["core"] else "Specific",
-                                            str(r["level"]), r["level_title"] + (f" {r['note']}" if r["note"] else "")]
-                                           for r in self.view.ksf_outline],
-              ["Dimension", "Type", "Level", "Level descriptor"], fill=self.fill)
+                               "dimensions this post needs, with the level expected at the foundation gateway "
+                               "(after about a year in post) and at the second gateway (towards the top of the "
+                               "band). Levels follow from the duties and the band; they are not an official mapping.")
+        table(self.doc, [5, 1.8, 2, 2, 6.2],
+              [[f"{r['dimension']} {r['title']}", "Core" if r["core"] else "Specific", str(r["foundation"]),
+                str(r["level"]), r["level_title"] + (f" ({r['note']})" if r["note"] else "")]
+               for r in self.view.ksf_outline],
+              ["Dimension", "Type", "Foundation gateway", "Second gateway", "Level descriptor (second gateway)"],
+              fill=self.fill)
 
     def person_spec(self) -> None:
         self.doc.add_heading("Person specification", level=1)
