@@ -26,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "posts"
+PROFILES = ("jd", "full", "advert")
 NPM_PACKAGES = ("vnu-jar", "axe-core", "playwright-core")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
@@ -81,7 +82,9 @@ def build_documents(folder: Path) -> list[Path]:
             raise SystemExit(f"jdgen {' '.join(args)} failed ({result.exit_code}):\n{result.output}")
 
     posts = sorted(EXAMPLES.glob("*.yaml"))
-    run("build", str(EXAMPLES), "-f", "html", "-o", str(folder / "jd"), "--force", "--jobs", "1")
+    for profile in PROFILES:
+        run("build", str(EXAMPLES), "-f", "html", "--profile", profile, "-o", str(folder / profile), "--force",
+            "--jobs", "1")
     run("compare", str(EXAMPLES / "pwp.yaml"), str(EXAMPLES / "pwp-trainee.yaml"), "--format", "html",
         "-o", str(folder / "compare-pair.html"))
     run("compare", str(EXAMPLES), "--format", "html", "-o", str(folder / "compare-matrix.html"))
@@ -102,7 +105,7 @@ def build_documents(folder: Path) -> list[Path]:
         (filled / f"{person}.csv").write_text(buffer.getvalue(), encoding="utf-8")
     run("gap", "--post", str(EXAMPLES / "pwp.yaml"), "--assessments", str(filled), "-f", "html", "-o", str(folder))
     files = sorted(folder.rglob("*.html"))
-    expected = len(posts) + 1 + 7  # every post, the index, and the seven reports above
+    expected = (len(posts) + 1) * len(PROFILES) + 7  # every post and the index per profile, the seven reports
     if len(files) != expected:
         raise SystemExit(f"expected {expected} HTML documents, built {len(files)}: {[f.name for f in files]}")
     return files
