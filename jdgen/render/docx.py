@@ -25,6 +25,11 @@ def _has(text: dict[str, list[str]] | None) -> bool:
     return bool(text and (text.get("paragraphs") or text.get("points")))
 
 
+def _lead(doc: Any, text: str) -> None:
+    """A paragraph that introduces what follows, kept on the same page as it."""
+    doc.add_paragraph(text).paragraph_format.keep_with_next = True
+
+
 def _note(doc: Any, text: str) -> None:
     doc.add_paragraph(text, style=wordml.style_or(doc, wordml.NOTE_STYLE))
 
@@ -67,7 +72,7 @@ class _JobDescription:
             self.doc.add_heading(f"{label}  {group['title']}" if label else group["title"], level=2)
             intro = group.get("intro") or ""
             if intro:
-                self.doc.add_paragraph(intro)
+                _lead(self.doc, intro)
             for duty in group["duties"]:
                 labelled_item(self.doc, duty["label"], duty["text"], duty["sub"])
 
@@ -83,8 +88,8 @@ class _JobDescription:
         if not self.view.competence_groups:
             return
         self.doc.add_heading("Competences", level=1)
-        self.doc.add_paragraph("The post holder is expected to have, or to develop with training and supervision, "
-                               "these competences.")
+        _lead(self.doc, "The post holder is expected to have, or to develop with training and supervision, "
+                        "these competences.")
         for group in self.view.competence_groups:
             self.doc.add_heading(f"{group['code']}  {group['title']} ({group['framework_title']})", level=2)
             for c in group["competences"]:
@@ -229,9 +234,9 @@ def render_curriculum_docx(context: dict[str, Any], workspace: Path | None = Non
     for m in context["modules"]:
         doc.add_heading(f"Module {m['number']}: {m['title']} ({m['hours']:g} hours)", level=1)
         if m["description"]:
-            doc.add_paragraph(m["description"])
+            _lead(doc, m["description"])
         doc.add_heading("Learning outcomes", level=2)
-        doc.add_paragraph("By the end of the module the learner will be able to:")
+        _lead(doc, "By the end of the module the learner will be able to:")
         for o in m["outcomes"]:
             labelled_item(doc, o["id"], o["text"], o["criteria"])
         doc.add_heading("Teaching methods", level=2)

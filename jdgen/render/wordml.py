@@ -129,6 +129,7 @@ def ensure_styles(doc: Any, primary: str) -> None:
         style.base_style = doc.styles["Normal"]
         style.font.size = Pt(9)
         style.font.color.rgb = RGBColor(0x4C, 0x62, 0x72)
+        style.paragraph_format.space_before = Pt(6)
 
 
 def style_or(doc: Any, name: str, fallback: str = "Normal") -> str:
@@ -149,6 +150,10 @@ def table(doc: Any, widths: Sequence[float], rows: Sequence[Sequence[str]], head
     total = text_width(doc)
     dxa = [round(total * w / sum(widths)) for w in widths]
     n = len(widths)
+    body = doc.element.body
+    before = body[-2] if len(body) > 1 and body[-1].tag == qn("w:sectPr") else None
+    if before is not None and before.tag == qn("w:p"):  # an introduction stays with its table
+        before.get_or_add_pPr().keepNext_val = True
     tbl = doc.add_table(rows=0, cols=n)
     tbl.style = style_or(doc, "Table Grid", "Normal Table")
     tbl.autofit = False
@@ -235,7 +240,7 @@ def _lettered_abstract(doc: Any) -> str:
     for tag, value in (("w:start", "1"), ("w:numFmt", "lowerLetter"), ("w:lvlText", "%1)"), ("w:lvlJc", "left")):
         lvl.append(element(tag, val=value))
     ppr = element("w:pPr")
-    ppr.append(element("w:ind", left="2155", hanging="397"))
+    ppr.append(element("w:ind", left="1247", hanging="397"))  # the letter under the item's text (1.5 cm)
     lvl.append(ppr)
     abstract.append(lvl)
     first_num = numbering.find(qn("w:num"))
@@ -283,9 +288,12 @@ def labelled_item(doc: Any, label: str, text: str, sub: Sequence[str] = ()) -> N
 
 
 def bullets(doc: Any, items: Sequence[str]) -> None:
+    """A bulleted list; a short one (up to six items) is kept on one page."""
     style = style_or(doc, "List Bullet")
-    for text in items:
-        doc.add_paragraph(text, style=style)
+    for n, text in enumerate(items):
+        paragraph = doc.add_paragraph(text, style=style)
+        if len(items) <= 6 and n < len(items) - 1:
+            paragraph.paragraph_format.keep_with_next = True
 
 
 def fill_fields(doc: Any, values: dict[str, str]) -> None:
