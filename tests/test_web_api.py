@@ -250,3 +250,14 @@ def test_errors_are_json_never_a_traceback(client: FlaskClient) -> None:
     r = client.put("/api/posts/deep", json={"title": deep}, headers=headers(client))
     assert r.status_code == 400 and "nested" in r.get_json()["error"]
     assert b"Traceback" not in client.get("/api/nothing-here").data
+
+
+def test_render_profiles_are_those_of_jdgen_build(client: FlaskClient, jdgen: Any, workspace: Path) -> None:
+    data, _ = post_data(client)
+    out = workspace / "out"
+    for profile in ("jd", "full", "advert"):
+        r = client.post(f"/api/render?format=md&profile={profile}", json=data, headers=headers(client))
+        assert r.status_code == 200
+        assert jdgen("-w", str(workspace), "build", str(workspace / "posts" / "pwp.yaml"), "-f", "md",
+                     "--profile", profile, "-o", str(out / profile)).exit_code == 0
+        assert r.data.decode("utf-8") == (out / profile / "pwp.md").read_text("utf-8")

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from ..listing import framework_record, item_record
 from .checking import check_data
-from .documents import FORMATS, MEDIA_TYPES, PROFILES, compare_json, render_post
+from .documents import FORMATS, MEDIA_TYPES, compare_json, profiles, render_post
 from .security import csrf_token
 from .state import WorkspaceState
 from .store import StoreError, check_name, delete_post, read_post, save_post
@@ -131,14 +131,15 @@ def validate() -> Response:
 @api.post("/render")
 def render() -> Response:
     fmt = request.args.get("format", "html")
-    profile = request.args.get("profile", PROFILES[0])
-    if fmt not in FORMATS:
-        abort(400, description=f"unknown format '{fmt[:20]}'; choose from {', '.join(FORMATS)}")
-    if profile not in PROFILES:
-        abort(400, description=f"unknown profile '{profile[:40]}'; choose from {', '.join(PROFILES)}")
-    data, name = _post_body()
     ws = state()
     loaded = ws.loaded()
+    known = profiles(loaded)
+    profile = request.args.get("profile", known[0])
+    if fmt not in FORMATS:
+        abort(400, description=f"unknown format '{fmt[:20]}'; choose from {', '.join(FORMATS)}")
+    if profile not in known:
+        abort(400, description=f"unknown profile '{profile[:40]}'; choose from {', '.join(known)}")
+    data, name = _post_body()
     checked = check_data(data, name, loaded)
     if checked.post is None:
         response = jsonify({"error": "the post does not validate", "errors": checked.errors,

@@ -16,14 +16,23 @@ MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "json": "application/json",
 }
-PROFILES = ("jd",)
+
+
+def profiles(loaded: Loaded) -> list[str]:
+    """The document profiles: bundled (jd, full, advert) and the workspace's, the default first."""
+    from ..profiles import available
+
+    names = list(available(loaded.settings.profiles))
+    default = loaded.settings.profile
+    return [default, *[n for n in names if n != default]] if default in names else names
 
 
 def render_post(post: ResolvedPost, loaded: Loaded, fmt: str, profile: str, workspace: Path) -> bytes:
-    """One document of a resolved post, as `jdgen build -f FMT` writes it (PDF fetch rules included)."""
+    """One document of a resolved post, as `jdgen build -f FMT --profile P` writes it (PDF fetch rules
+    included)."""
     from ..build import render_format
 
-    data, _refused = render_format(post, loaded.library, loaded.settings, loaded.clauses, fmt, workspace)
+    data, _refused = render_format(post, loaded.library, loaded.settings, loaded.clauses, fmt, workspace, profile)
     return data.encode("utf-8") if isinstance(data, str) else data
 
 

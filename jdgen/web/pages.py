@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from ..posts import ResolvedPost
 from .checking import Checked, check_data
-from .documents import FORMATS, MEDIA_TYPES, PROFILES, compare_html, render_post
+from .documents import FORMATS, MEDIA_TYPES, compare_html, profiles, render_post
 from .form import Node, bind, to_data
 from .state import Loaded, WorkspaceState
 from .store import StoreError, check_name, delete_post, read_post, save_post
@@ -175,7 +175,7 @@ def _compose(data: dict[str, Any], name: str, etag: str, profile: str, *, checke
     if preview and checked is not None and checked.post is not None:
         html = render_post(checked.post, loaded, "html", profile, ws.root).decode("utf-8")
     body = render_template("web/compose.html.j2", title=f"Compose: {name}" if name else "Compose", nodes=nodes,
-                           name=name, etag=etag, profile=profile, profiles=PROFILES, formats=FORMATS,
+                           name=name, etag=etag, profile=profile, profiles=profiles(loaded), formats=FORMATS,
                            messages=messages, general=general, checked=checked, preview_html=html, note=note)
     return Response(body, status=status)
 
@@ -184,8 +184,9 @@ def _form_state() -> tuple[dict[str, Any], str, str, str]:
     form = request.form.to_dict(flat=False)
     data = to_data(form, form_context(state().loaded()))
     name = request.form.get("_name", "").strip()
-    profile = request.form.get("_profile", PROFILES[0])
-    if profile not in PROFILES:
+    known = profiles(state().loaded())
+    profile = request.form.get("_profile", known[0])
+    if profile not in known:
         abort(400, description=f"unknown profile '{profile[:40]}'")
     return data, name, request.form.get("_etag", ""), profile
 
@@ -193,8 +194,9 @@ def _form_state() -> tuple[dict[str, Any], str, str, str]:
 @pages.get("/compose")
 def compose() -> Response:
     name = request.args.get("name", "")
-    profile = request.args.get("profile", PROFILES[0])
-    if profile not in PROFILES:
+    known = profiles(state().loaded())
+    profile = request.args.get("profile", known[0])
+    if profile not in known:
         abort(400, description=f"unknown profile '{profile[:40]}'")
     if not name:
         return _compose({}, "", "", profile)
