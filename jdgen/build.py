@@ -16,8 +16,10 @@ from . import __version__
 from .errors import Collector, Diagnostic, JdgenError, display_path
 from .library import bundled_root, discover, yaml_files
 from .output import safe_output_path, write_atomic
+from .registry import KINDS
 
-FORMATS = ("pdf", "docx", "html", "md", "json")
+JOB_DESCRIPTION = "job-description"
+FORMATS = KINDS[JOB_DESCRIPTION].names
 CACHE_FILE = ".jdgen-cache.json"
 
 
@@ -114,21 +116,17 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         if options.strict and post.warnings:
             return result
         result.title, result.grade = post.terms["title"], post.terms["grade"]
-        documents: dict[str, bytes | str] = {}
-        for fmt in options.formats:
-            data, refused = render_format(post, library, settings, clauses, fmt, options.workspace,
-                                          options.profile or settings.profile, options.show_warnings)
-            result.diagnostics += [Diagnostic(result.post, 0, 0, f"refused to fetch {url}: only files of jdgen "
-                                              "and the workspace, and data: URLs, may be used", "warning",
-                                                  code="fetch-refused")
-                                   for url in refused]
-            documents[f"{post_path.stem}.{fmt}"] = data
+        from .registry import render, write_all
+        from .render.documents import JobDocument
+
+        doc = JobDocument(post, library, settings, clauses, options.workspace, options.profile or settings.profile,
+                          options.show_warnings)
+        documents = render(JOB_DESCRIPTION, options.formats, doc)
+        result.diagnostics += [_refused(result.post, url) for url in doc.refused]
         if options.strict and result.diagnostics:
             return result
-        for name, data in documents.items():  # written only once every format has rendered
-            target = safe_output_path(options.out, name)
-            write_atomic(target, data)
-            result.files.append(target.name)
+        # written only once every format has rendered
+        result.files += [target.name for target in write_all(options.out, post_path.stem, documents)]
         result.status = "built"
     except JdgenError as exc:
         result.diagnostics += exc.diagnostics
@@ -139,30 +137,20 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
     return result
 
 
+def _refused(post: str, url: str) -> Diagnostic:
+    return Diagnostic(post, 0, 0, f"refused to fetch {url}: only files of jdgen and the workspace, and data: URLs, "
+                      "may be used", "warning", code="fetch-refused")
+
+
 def render_format(post: Any, library: Any, settings: Any, clauses: dict[str, str], fmt: str,
                   workspace: Path, profile: str = "jd", show_warnings: bool = False) -> tuple[bytes | str, list[str]]:
-    """One document in one format and profile; returns its content and any refused URLs (PDF).
-    Warnings are shown only in HTML, and only when asked."""
-    from .view import build_view, post_json
+    """One document in one format and profile, through the registry; returns its content and any
+    refused URLs (PDF). Warnings are shown only in HTML, and only when asked."""
+    from .registry import renderer
+    from .render.documents import JobDocument
 
-    if fmt == "json":
-        return json.dumps(post_json(post), indent=2, ensure_ascii=False) + "\n", []
-    view = build_view(post, library, settings, clauses, profile, show_warnings and fmt == "html")
-    if fmt == "docx":
-        from .render.docx import render_docx
-
-        return render_docx(view, workspace), []
-    from .render.html import render_html, render_markdown
-
-    if fmt == "md":
-        return render_markdown(view, workspace), []
-    html = render_html(view, workspace)
-    if fmt == "html":
-        return html, []
-    from .render.pdf import html_to_pdf
-
-    roots = [bundled_root(), workspace]
-    return html_to_pdf(html, workspace, roots, view.date)
+    doc = JobDocument(post, library, settings, clauses, workspace, profile, show_warnings)
+    return renderer(JOB_DESCRIPTION, fmt)(doc), doc.refused
 
 
 def _load_cache(out: Path) -> dict[str, Any]:

@@ -56,16 +56,16 @@ def _f(name: str, description: str, where: str, binary: bool = False) -> Format:
 
 
 _JD = "render.documents:jd_"
-_COMPARE = "render.reports:compare_"
-_COVERAGE = "render.reports:coverage_"
-_CURRICULUM = "render.training:curriculum_"
-_CHECKLIST = "render.training:checklist_"
-_GAP = "render.training:gap_"
+_COMPARE = "reports:compare_"
+_COVERAGE = "reports:coverage_"
+_CURRICULUM = "training:curriculum_"
+_CHECKLIST = "training:checklist_"
+_GAP = "training:gap_"
 KINDS: Mapping[str, DocumentKind] = {k.name: k for k in (
     DocumentKind("job-description", "Job description", (
+        _f("html", "a web page", _JD),
         _f("pdf", "tagged PDF for printing and attaching", _JD, True),
         _f("docx", "Word", _JD, True),
-        _f("html", "a web page", _JD),
         _f("md", "Markdown", _JD),
         _f("json", "the resolved post as data", _JD),
     ), ("html", "pdf")),

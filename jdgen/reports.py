@@ -4,6 +4,7 @@ compute, and render in the chosen format."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ from .errors import Collector, Diagnostic
 from .library import yaml_files
 from .model import Library
 from .posts import ResolvedPost, load_post, resolve
+from .registry import KINDS, renderer
 
-COMPARE_FORMATS = ("table", "html", "csv", "xlsx", "json")
+COMPARE_FORMATS = KINDS["comparison"].names
 
 
 def load_posts(paths: list[Path], library: Library,
@@ -42,43 +44,96 @@ def load_posts(paths: list[Path], library: Library,
     return posts, problems
 
 
+@dataclass
+class CompareDocument:
+    """Posts compared: the matrices and, for two posts, the side-by-side report."""
+
+    matrices: Any
+    pair: Any
+    settings: Settings
+    workspace: Path
+
+
 def render_compare(posts: list[ResolvedPost], library: Library, fmt: str, order: str, settings: Settings,
                    workspace: Path) -> str | bytes:
-    from .compare import compare_pair, matrices, matrices_json, pair_json
-    from .render import tables
+    from .compare import compare_pair, matrices
 
     m = matrices(posts, library, order)
     report = compare_pair(posts[0], posts[1], library) if len(posts) == 2 else None
-    if fmt == "json":
-        data: dict[str, Any] = pair_json(report, m) if report else matrices_json(m)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return tables.pair_csv(report) if report else tables.matrices_csv(m)
-    if fmt == "xlsx":
-        return tables.compare_xlsx(m, report)
-    if fmt == "html":
-        from .render.compare_html import compare_html
+    return renderer("comparison", fmt)(CompareDocument(m, report, settings, workspace))
 
-        return compare_html(m, report, settings, workspace)
-    return (tables.pair_text(report) + "\n\n" if report else "") + tables.matrices_text(m) + "\n"
+
+def compare_json(doc: CompareDocument) -> str:
+    from .compare import matrices_json, pair_json
+
+    data: dict[str, Any] = pair_json(doc.pair, doc.matrices) if doc.pair else matrices_json(doc.matrices)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def compare_csv(doc: CompareDocument) -> str:
+    from .render import tables
+
+    return tables.pair_csv(doc.pair) if doc.pair else tables.matrices_csv(doc.matrices)
+
+
+def compare_xlsx(doc: CompareDocument) -> bytes:
+    from .render import tables
+
+    return tables.compare_xlsx(doc.matrices, doc.pair)
+
+
+def compare_html(doc: CompareDocument) -> str:
+    from .render.compare_html import compare_html as page
+
+    return page(doc.matrices, doc.pair, doc.settings, doc.workspace)
+
+
+def compare_table(doc: CompareDocument) -> str:
+    from .render import tables
+
+    return (tables.pair_text(doc.pair) + "\n\n" if doc.pair else "") + tables.matrices_text(doc.matrices) + "\n"
+
+
+@dataclass
+class CoverageDocument:
+    coverage: Any
+    settings: Settings
+    workspace: Path
 
 
 def render_coverage(posts: list[ResolvedPost], library: Library, framework: str, fmt: str, settings: Settings,
                     workspace: Path) -> str | bytes:
     from .compare import coverage
+
+    return renderer("coverage", fmt)(CoverageDocument(coverage(posts, library, framework), settings, workspace))
+
+
+def coverage_json(doc: CoverageDocument) -> str:
+    c = doc.coverage
+    return json.dumps({"framework": c.framework, "posts": c.posts, "items": c.items, "uncovered": c.uncovered,
+                       "coverage": {p: [i["id"] for i in c.items if p in i["covered_by"]] for p in c.posts}},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def coverage_csv(doc: CoverageDocument) -> str:
     from .render import tables
 
-    c = coverage(posts, library, framework)
-    if fmt == "json":
-        return json.dumps({"framework": c.framework, "posts": c.posts, "items": c.items, "uncovered": c.uncovered,
-                           "coverage": {p: [i["id"] for i in c.items if p in i["covered_by"]] for p in c.posts}},
-                          indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return tables.coverage_csv(c)
-    if fmt == "xlsx":
-        return tables.coverage_xlsx(c)
-    if fmt == "html":
-        from .render.compare_html import coverage_html
+    return tables.coverage_csv(doc.coverage)
 
-        return coverage_html(c, settings, workspace)
-    return tables.coverage_text(c) + "\n"
+
+def coverage_xlsx(doc: CoverageDocument) -> bytes:
+    from .render import tables
+
+    return tables.coverage_xlsx(doc.coverage)
+
+
+def coverage_html(doc: CoverageDocument) -> str:
+    from .render.compare_html import coverage_html as page
+
+    return page(doc.coverage, doc.settings, doc.workspace)
+
+
+def coverage_table(doc: CoverageDocument) -> str:
+    from .render import tables
+
+    return tables.coverage_text(doc.coverage) + "\n"

@@ -1,48 +1,31 @@
 """`jdgen curriculum`, `checklist` and `gap`: build the document data and write each format to
-OUT/<name>.<ext>, atomically."""
+OUT/<name>.<ext>, atomically, through the registry (jdgen.registry names the `curriculum_*`,
+`checklist_*` and `gap_*` renderers below)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import asdict
-from functools import cache
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import assessments as sheets
 from .assessments import (
     COLUMNS,
     SCALE,
     check_complete,
-    checklist_csv,
     checklist_items,
-    checklist_xlsx,
     gap_analysis,
-    gap_csv,
-    gap_json,
     read_assessments,
 )
 from .config import Settings
-from .curriculum import Curriculum, curriculum_json
+from .curriculum import Curriculum
 from .errors import Collector
 from .library import bundled_root
 from .model import Library
-from .output import safe_output_path, write_atomic
 from .posts import ResolvedPost
+from .registry import render_and_write
 from .render.templating import page_context, render
-
-Renderer = Callable[[], str | bytes]
-
-
-def _write_formats(name: str, formats: list[str], renderers: dict[str, Renderer], out: Path) -> list[Path]:
-    """Render every chosen format first, then write each to OUT/<name>.<ext> atomically."""
-    documents = {f"{name}.{fmt}": renderers[fmt]() for fmt in formats}
-    written = []
-    for filename, data in documents.items():
-        target = safe_output_path(out, filename)
-        write_atomic(target, data)
-        written.append(target)
-    return written
 
 
 def _pdf(html: str, workspace: Path) -> bytes:
@@ -61,23 +44,53 @@ def curriculum_context(c: Curriculum, settings: Settings) -> dict[str, Any]:
             "total_hours": c.total_hours, "modules": [asdict(m) for m in c.modules]}
 
 
+@dataclass
+class CurriculumDocument:
+    """A curriculum with what its formats share (the template context, the HTML the PDF is made from)."""
+
+    curriculum: Curriculum
+    settings: Settings
+    workspace: Path
+    _html: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return curriculum_context(self.curriculum, self.settings)
+
+    def html(self) -> str:
+        if not self._html:
+            self._html.append(render(self.workspace, "curriculum.html.j2", self.context))
+        return self._html[0]
+
+
+def curriculum_json(doc: CurriculumDocument) -> str:
+    from .curriculum import curriculum_json as data
+
+    return _json(data(doc.curriculum))
+
+
+def curriculum_md(doc: CurriculumDocument) -> str:
+    return render(doc.workspace, "curriculum.md.j2", doc.context)
+
+
+def curriculum_html(doc: CurriculumDocument) -> str:
+    return doc.html()
+
+
+def curriculum_pdf(doc: CurriculumDocument) -> bytes:
+    return _pdf(doc.html(), doc.workspace)
+
+
+def curriculum_docx(doc: CurriculumDocument) -> bytes:
+    from .render.docx import render_curriculum_docx
+
+    logo = doc.settings.logo.read_bytes() if doc.settings.logo else None
+    return render_curriculum_docx(doc.context, doc.workspace, logo)
+
+
 def write_curriculum(c: Curriculum, name: str, formats: list[str], out: Path, settings: Settings,
                      workspace: Path) -> list[Path]:
-    context = curriculum_context(c, settings)
-    html = cache(lambda: render(workspace, "curriculum.html.j2", context))
-
-    def docx() -> bytes:
-        from .render.docx import render_curriculum_docx
-
-        return render_curriculum_docx(context, workspace, settings.logo.read_bytes() if settings.logo else None)
-
-    return _write_formats(name, formats, {
-        "json": lambda: _json(curriculum_json(c)),
-        "md": lambda: render(workspace, "curriculum.md.j2", context),
-        "html": html,
-        "pdf": lambda: _pdf(html(), workspace),
-        "docx": docx,
-    }, out)
+    return render_and_write("curriculum", formats, CurriculumDocument(c, settings, workspace), out, name)
 
 
 def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
@@ -91,15 +104,39 @@ def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
             "columns": list(COLUMNS)}
 
 
+@dataclass
+class ChecklistDocument:
+    post: ResolvedPost
+    settings: Settings
+    workspace: Path
+    _html: list[str] = field(default_factory=list, repr=False)
+
+    def html(self) -> str:
+        if not self._html:
+            self._html.append(render(self.workspace, "checklist.html.j2", checklist_context(self.post, self.settings)))
+        return self._html[0]
+
+
+def checklist_html(doc: ChecklistDocument) -> str:
+    return doc.html()
+
+
+def checklist_pdf(doc: ChecklistDocument) -> bytes:
+    return _pdf(doc.html(), doc.workspace)
+
+
+def checklist_csv(doc: ChecklistDocument) -> str:
+    return sheets.checklist_csv(doc.post)
+
+
+def checklist_xlsx(doc: ChecklistDocument) -> bytes:
+    return sheets.checklist_xlsx(doc.post)
+
+
 def write_checklist(post: ResolvedPost, formats: list[str], out: Path, settings: Settings,
                     workspace: Path) -> list[Path]:
-    html = cache(lambda: render(workspace, "checklist.html.j2", checklist_context(post, settings)))
-    return _write_formats(f"{post.name}-checklist", formats, {
-        "html": html,
-        "pdf": lambda: _pdf(html(), workspace),
-        "csv": lambda: checklist_csv(post),
-        "xlsx": lambda: checklist_xlsx(post),
-    }, out)
+    return render_and_write("checklist", formats, ChecklistDocument(post, settings, workspace), out,
+                            f"{post.name}-checklist")
 
 
 def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], formats: list[str], out: Path,
@@ -117,16 +154,32 @@ def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], for
     module_of = {ident: (str(m.number), m.title) for m in curriculum.modules for o in m.outcomes
                  for ident in o.competences}
     report = gap_analysis(post, ratings, module_of)
-    def html() -> str:
-        title = f"Training needs: {post.terms['title']}"
-        return render(workspace, "gap.html.j2", {
-            **page_context(settings, title, "Training needs analysis"), "people": report.people,
-            "below": report.below, "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
-            "required_level": report.required_level, "required_label": SCALE[report.required_level],
-            "item_count": len(known)})
+    return render_and_write("gap", formats, GapDocument(post, report, len(known), settings, workspace), out,
+                            f"{post.name}-gap")
 
-    return _write_formats(f"{post.name}-gap", formats, {
-        "json": lambda: _json(gap_json(report)),
-        "csv": lambda: gap_csv(report),
-        "html": html,
-    }, out)
+
+@dataclass
+class GapDocument:
+    post: ResolvedPost
+    report: Any
+    item_count: int
+    settings: Settings
+    workspace: Path
+
+
+def gap_json(doc: GapDocument) -> str:
+    return _json(sheets.gap_json(doc.report))
+
+
+def gap_csv(doc: GapDocument) -> str:
+    return sheets.gap_csv(doc.report)
+
+
+def gap_html(doc: GapDocument) -> str:
+    report = doc.report
+    title = f"Training needs: {doc.post.terms['title']}"
+    return render(doc.workspace, "gap.html.j2", {
+        **page_context(doc.settings, title, "Training needs analysis"), "people": report.people,
+        "below": report.below, "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
+        "required_level": report.required_level, "required_label": SCALE[report.required_level],
+        "item_count": doc.item_count})

@@ -122,9 +122,10 @@ def test_new_spellings(jdgen: Invoke, tmp_path: Path) -> None:
 # --- option values --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("build", str(GOOD_POST), "-f", "pdf,xyz"), "unknown format 'xyz'; choose from pdf, docx, html, md, json"),
+    (("build", str(GOOD_POST), "-f", "pdf,xyz"), "unknown format 'xyz'; choose from html, pdf, docx, md, json"),
     (("build", str(GOOD_POST), "-f", "jsn"), "unknown format 'jsn'; did you mean 'json'?"),
     (("build", str(GOOD_POST), "-f", ","), "no format given"),
+    (("build", str(GOOD_POST), "--profile", "advrt"), "unknown profile 'advrt'; did you mean 'advert'?"),
     (("compare", str(GOOD_POST), "-f", "html,csv"), "give one format, not 2"),
     (("curriculum", "-F", "ips", "--hours", "ENG=nan"), "hours must be a number more than 0 and at most 2000"),
     (("curriculum", "-F", "ips", "--hours", "ENG=inf"), "hours must be a number more than 0 and at most 2000"),

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from ..posts import ResolvedPost
+from ..registry import KINDS
 from .state import Loaded
 
-FORMATS = ("html", "pdf", "docx", "md", "json")
+FORMATS = KINDS["job-description"].names
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
