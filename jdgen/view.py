@@ -16,6 +16,7 @@ from .model import Arrangement, Library
 from .posts import CATEGORIES, Prose, ResolvedPost
 from .profiles import DEFAULT as DEFAULT_PROFILE
 from .profiles import available
+from .render.colour import text_on
 from .salary import Salary
 from .supervision import duration_text, format_text, frequency_text
 
@@ -61,7 +62,9 @@ class JobDescriptionView:
     traceability: list[dict[str, str]] = field(metadata={"help": "Each duty and competence with its KSF, ESC "
                                                                  "and NOS links"})
     provenance: list[dict[str, str]] = field(metadata={"help": "Frameworks used: title, source, authored"})
-    branding: dict[str, str] = field(metadata={"help": "primary, accent colours; logo as a data: URL or ''"})
+    branding: dict[str, str] = field(metadata={
+        "help": "primary, accent colours; on_primary, the text colour that reads on primary; "
+                "logo as a data: URL or ''"})
     jsonld: str = field(metadata={"help": "schema.org JobPosting as JSON, safe inside <script>"})
     date: str = field(metadata={"help": "Date shown on the document (date_posted, or '')"})
     warnings: list[str] = field(metadata={"help": "Warnings found while resolving the post; empty unless the "
@@ -313,7 +316,8 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
         summary=[" ".join(p.split()) for p in post.summary.split("\n\n") if p.strip()],
         duty_groups=groups, competence_groups=competence_groups, supervision=supervision,
         ksf_outline=outline, person_spec=spec, clauses=clauses, traceability=trace, provenance=provenance,
-        branding={"primary": settings.primary, "accent": settings.accent, "logo": _logo(settings)},
+        branding={"primary": settings.primary, "accent": settings.accent, "logo": _logo(settings),
+                  "on_primary": text_on(settings.primary)},
         jsonld=jsonld(post, organisation, groups), date=post.terms.get("date_posted", ""),
         warnings=[w.format() for w in post.warnings] if show_warnings else [],
         profile=profile, sections=sections,

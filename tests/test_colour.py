@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jdgen.render.colour import contrast, luminance, text_on
@@ -29,3 +31,18 @@ def test_text_colour_follows_luminance() -> None:
     grey = "#7a7a7a"
     assert max(contrast("#212b32", grey), contrast("#ffffff", grey)) < 4.5
     assert text_on(grey) == "#000000" and contrast("#000000", grey) >= 4.5
+
+
+def test_light_brand_colour_gets_dark_text(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from jdgen.cli import main
+
+    (tmp_path / "jdgen.yaml").write_text('colours: {primary: "#ffd54f"}\n', encoding="utf-8")
+    post = Path(__file__).resolve().parents[1] / "examples" / "posts" / "pwp.yaml"
+    result = CliRunner().invoke(main, ["--workspace", str(tmp_path), "build", str(post), "-f", "html", "-o",
+                                       str(tmp_path / "out")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "pwp.html").read_text(encoding="utf-8")
+    assert "thead th { background: var(--primary); color: #212b32; }" in html
+    assert contrast("#212b32", "#ffd54f") >= 4.5 > contrast("#ffffff", "#ffd54f")

@@ -14,6 +14,7 @@ import jinja2
 from ..config import Settings
 from ..errors import Diagnostic, JdgenError, display_path
 from ..library import bundled_root
+from .colour import text_on
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#!|~])")
 
@@ -29,7 +30,8 @@ def md_escape(value: Any) -> str:
 def page_context(settings: Settings, title: str, label: str) -> dict[str, Any]:
     """What base.html.j2 and jd.css need on every page: title, organisation, colours, footer label."""
     return {"title": title, "organisation": settings.organisation or "", "date": "", "doc_label": label,
-            "branding": {"primary": settings.primary, "accent": settings.accent, "logo": ""}}
+            "branding": {"primary": settings.primary, "accent": settings.accent, "logo": "",
+                         "on_primary": text_on(settings.primary)}}
 
 
 def css_string(value: Any) -> str:
