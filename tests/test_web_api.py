@@ -261,3 +261,16 @@ def test_render_profiles_are_those_of_jdgen_build(client: FlaskClient, jdgen: An
         assert jdgen("-w", str(workspace), "build", str(workspace / "posts" / "pwp.yaml"), "-f", "md",
                      "--profile", profile, "-o", str(out / profile)).exit_code == 0
         assert r.data.decode("utf-8") == (out / profile / "pwp.md").read_text("utf-8")
+
+
+def test_serve_binds_loopback_by_default_and_warns_otherwise(jdgen: Any, monkeypatch: pytest.MonkeyPatch,
+                                                             workspace: Path) -> None:
+    import werkzeug.serving
+
+    calls: list[tuple[str, int]] = []
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda host, port, app, **kw: calls.append((host, port)))
+    quiet = jdgen("-w", str(workspace), "serve")
+    assert calls[-1] == ("127.0.0.1", 8000) and "warning" not in quiet.stderr
+    loud = jdgen("-w", str(workspace), "serve", "--host", "0.0.0.0", "--port", "8123")
+    assert calls[-1] == ("0.0.0.0", 8123)
+    assert "warning: serving on 0.0.0.0" in loud.stderr
