@@ -16,6 +16,8 @@ from typing import Any
 
 from .errors import Collector, display_path
 from .posts import ResolvedPost
+from .render.cells import restore
+from .render.cells import row as safe_row
 from .suggest import suggest
 
 SCALE = {0: "Not yet", 1: "With support", 2: "Independently", 3: "Can teach others"}
@@ -51,7 +53,7 @@ def checklist_csv(post: ResolvedPost) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for item in checklist_items(post):
-        writer.writerow(["", item.id, "", "", item.text])
+        writer.writerow(safe_row(["", item.id, "", "", item.text]))
     return buffer.getvalue()
 
 
@@ -69,7 +71,7 @@ def checklist_xlsx(post: ResolvedPost) -> bytes:
         cell.fill = PatternFill("solid", fgColor="005EB8")
     items = checklist_items(post)
     for item in items:
-        ws.append(["", item.id, None, "", item.text])
+        ws.append(safe_row(["", item.id, None, "", item.text]))
     rating = DataValidation(type="whole", operator="between", formula1="0", formula2="3", allow_blank=True,
                             showErrorMessage=True, showInputMessage=True,
                             error="Rate 0 (not yet) to 3 (can teach others)",
@@ -163,7 +165,7 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
                 continue
             if not "".join(row).strip():
                 continue
-            cells = {name: (row[i].strip() if i < len(row) else "") for name, i in header.items()}
+            cells = {name: (restore(row[i].strip()) if i < len(row) else "") for name, i in header.items()}
             rating = _rating(where, number, header, cells, known_set, known, out)
             if rating is None:
                 continue
@@ -310,5 +312,5 @@ def gap_csv(report: GapReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["item", "cluster", "count", "people", "text"])
     for row in report.team:
-        writer.writerow([row["item"], row["cluster"], row["count"], "; ".join(row["people"]), row["text"]])
+        writer.writerow(safe_row([row["item"], row["cluster"], row["count"], "; ".join(row["people"]), row["text"]]))
     return buffer.getvalue()

@@ -6,8 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,12 +19,22 @@ from typing import Any
 from . import __version__
 from .errors import Collector, Diagnostic, JdgenError, display_path
 from .library import bundled_root, discover, yaml_files
-from .output import safe_output_path, write_atomic
+from .output import (
+    OutputError,
+    folder_lock,
+    prepare_folder,
+    remove_stale_temporaries,
+    safe_output_path,
+    write_atomic,
+)
 from .registry import KINDS
 
 JOB_DESCRIPTION = "job-description"
 FORMATS = KINDS[JOB_DESCRIPTION].names
 CACHE_FILE = ".jdgen-cache.json"
+LOCK_FILE = ".jdgen-cache.lock"
+#: Post file stems whose outputs would overwrite jdgen's own files in the output folder.
+RESERVED = {Path(CACHE_FILE).stem: CACHE_FILE}
 
 
 @dataclass(frozen=True)
@@ -128,8 +142,14 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         # written only once every format has rendered
         result.files += [target.name for target in write_all(options.out, post_path.stem, documents)]
         result.status = "built"
+    except OutputError:
+        raise  # the output folder is unusable (disk full, read-only): the whole build stops
     except JdgenError as exc:
         result.diagnostics += exc.diagnostics
+    except OSError as exc:  # reading the post or a file it names failed after validation
+        from .output import reason
+
+        result.diagnostics.append(Diagnostic(display_path(post_path), 0, 0, f"cannot build: {reason(exc)}"))
     except Exception as exc:  # a bug must not stop the other posts; report it for this one
         result.diagnostics.append(Diagnostic(result.post, 0, 0, f"internal error while building: {exc!r}",
                                              hint="this is a jdgen bug; please report it with the post file",
@@ -164,17 +184,29 @@ def _load_cache(out: Path) -> dict[str, Any]:
 def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = False,
           progress: Callable[[BuildResult], None] | None = None,
           loaded: tuple[Any, Any] | None = None) -> list[BuildResult]:
-    """Build every post; unchanged posts are skipped unless `force`.
+    """Build every post; unchanged posts are skipped unless `force`. Ctrl-C stops the workers at
+    once, removes what they were writing, and is raised again for the CLI to report.
 
     `loaded` is the (library, settings) the caller already loaded: used here and handed to the
     worker processes once, through the pool initializer, instead of being read again in each.
     """
     if loaded is not None:
         _share(options.workspace, *loaded, _clauses())
+    try:
+        return _build(targets, options, jobs, force, progress)
+    except KeyboardInterrupt:
+        remove_stale_temporaries(options.out)  # any a stopped worker left (live writers hold a lock)
+        raise
+
+
+def _build(targets: list[Path], options: BuildOptions, jobs: int, force: bool,
+           progress: Callable[[BuildResult], None] | None) -> list[BuildResult]:
+    started = time.time()
     posts = [p for t in targets for p in post_files(t)]
     writes_index = len(posts) > 1 or any(t.is_dir() for t in targets)
     posts, refused = _unique_names(posts, writes_index)
-    options.out.mkdir(parents=True, exist_ok=True)
+    prepare_folder(options.out)
+    remove_stale_temporaries(options.out, older_than=started)
     cache = _load_cache(options.out)
     shared = library_fingerprint(options.workspace)
     results: list[BuildResult] = []
@@ -191,13 +223,7 @@ def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = F
         else:
             todo.append((post, fp))
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_share,
-                                 initargs=(options.workspace, *_context(options.workspace))) as pool:
-            futures = [pool.submit(build_post, post, options, fp) for post, fp in todo]
-            for future in as_completed(futures):
-                results.append(future.result())
-                if progress:
-                    progress(results[-1])
+        results += _build_parallel(todo, options, min(jobs, len(todo)), progress)
     else:
         for post, fp in todo:
             results.append(build_post(post, options, fp))
@@ -206,15 +232,81 @@ def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = F
     order = {str(p): i for i, p in enumerate(posts)}
     results.sort(key=lambda r: order[r.post])
     results += refused
-    for r in results:
-        if r.status == "failed":
-            cache.pop(r.name, None)
-        else:
-            cache[r.name] = {"fingerprint": r.fingerprint, "files": r.files, "title": r.title, "grade": r.grade}
-    write_atomic(options.out / CACHE_FILE, json.dumps(cache, indent=1, sort_keys=True))
+    _update_cache(options.out, results)
     if writes_index:
         write_index(results, options)
     return results
+
+
+def _build_parallel(todo: list[tuple[Path, str]], options: BuildOptions, workers: int,
+                    progress: Callable[[BuildResult], None] | None) -> list[BuildResult]:
+    """One process per post at a time; on any interruption the pool is stopped, not drained."""
+    results: list[BuildResult] = []
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                               initargs=(os.getpid(), options.workspace, *_context(options.workspace)))
+    try:
+        futures: list[Future[BuildResult]] = [pool.submit(build_post, post, options, fp) for post, fp in todo]
+        for future in as_completed(futures):
+            results.append(future.result())
+            if progress:
+                progress(results[-1])
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now (a worker killed mid-write leaves only a
+    temporary file, which the caller removes)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        p.terminate()
+    deadline = time.monotonic() + 2
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            p.kill()
+            p.join(1)
+
+
+def _worker_init(parent: int, workspace: Path, library: Any, settings: Any, clauses: dict[str, str]) -> None:
+    """In each worker: take the parent's library and settings, leave Ctrl-C to the parent, and die
+    with the parent even if it is killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _share(workspace, library, settings, clauses)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with_errno = ctypes.CDLL(None, use_errno=True)
+        with_errno.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int, interval: float = 0.5) -> None:
+    """Portable fallback for PR_SET_PDEATHSIG: exit once the parent is gone (we are re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
+
+
+def _update_cache(out: Path, results: list[BuildResult]) -> None:
+    """Merge this build's results into the cache under a lock, so concurrent builds into one folder
+    keep each other's entries."""
+    with folder_lock(out, LOCK_FILE):
+        cache = _load_cache(out)
+        for r in results:
+            if r.status == "failed":
+                cache.pop(r.name, None)
+            else:
+                cache[r.name] = {"fingerprint": r.fingerprint, "files": r.files, "title": r.title,
+                                 "grade": r.grade}
+        write_atomic(out / CACHE_FILE, json.dumps(cache, indent=1, sort_keys=True))
 
 
 def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], list[BuildResult]]:
@@ -223,9 +315,13 @@ def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], li
     keep, refused = [], []
     for post in posts:
         clash = seen.get(post.stem)
-        if clash is not None or (writes_index and post.stem == "index"):
-            why = (f"another post has the same file name ({display_path(clash)}); outputs are named after it"
-                   if clash is not None else "a post named 'index' would overwrite the folder's index.html")
+        if clash is not None or (writes_index and post.stem == "index") or post.stem in RESERVED:
+            if clash is not None:
+                why = f"another post has the same file name ({display_path(clash)}); outputs are named after it"
+            elif post.stem in RESERVED:
+                why = f"the name '{post.stem}' is reserved: jdgen keeps its {RESERVED[post.stem]} in the output folder"
+            else:
+                why = "a post named 'index' would overwrite the folder's index.html"
             refused.append(BuildResult(str(post), post.stem, "failed",
                                        diagnostics=[Diagnostic(display_path(post), 0, 0, why,
                                                                hint="rename the post file", code="output-clash")]))

@@ -69,6 +69,9 @@ class JdgenGroup(click.Group):
             reporter.report(exc.diagnostics)
             reporter.finish(failed=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:  # Ctrl-C: one line and the shell's code for SIGINT, not "Aborted!"
+            click.echo("\ninterrupted: stopped; no partial file was left", err=True)
+            ctx.exit(130)
 
 
 JdgenGroup.group_class = JdgenGroup

@@ -33,7 +33,7 @@ class Diagnostic:
         where = self.path
         if self.line:
             where += f":{self.line}:{self.col or 1}"
-        text = f"{where}: {self.level}: {self.message}"
+        text = f"{where}: {self.level}: {self.message}" if where else f"{self.level}: {self.message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text

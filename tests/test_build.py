@@ -378,10 +378,13 @@ def test_posts_with_the_same_name_are_refused(tmp_path: Path, fixture_dir: Fixtu
 
 
 def test_post_named_index_is_not_overwritten(two_posts: Path, jdgen: Invoke, tmp_path: Path) -> None:
+    """A post named index.yaml in a folder build is refused (its page would be the folder index)."""
     (two_posts / "beta.yaml").rename(two_posts / "index.yaml")
     result = jdgen("--workspace", "workspace", "build", "posts", "-o", "out", "-f", "html", "-j", "1")
-    if result.exit_code == 0:  # either refused with a message, or both job descriptions survive
-        pages = [parse_html(p.read_text("utf-8")) for p in (tmp_path / "out").glob("*.html")]
-        assert sum(1 for page in pages if page.h1 == ["Test Practitioner"]) == 2
-    else:
-        assert "index" in result.stderr
+    assert result.exit_code == 1
+    assert ("posts/index.yaml: error: a post named 'index' would overwrite the folder's index.html"
+            in result.stderr.splitlines())
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.html")) == ["alpha.html", "index.html"]
+    index = parse_html((tmp_path / "out" / "index.html").read_text("utf-8"))
+    assert index.h1 == ["Job descriptions"]
+    assert parse_html((tmp_path / "out" / "alpha.html").read_text("utf-8")).h1 == ["Test Practitioner"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..compare import Coverage, Matrices, PairReport
 from ..texttable import table
+from .cells import row as safe_row
 from .colour import text_on
 
 #: Heatmap: white (0) → NHS blue (1).
@@ -73,7 +74,7 @@ def matrices_text(m: Matrices) -> str:
 
 def _csv(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(safe_row(r) for r in rows)
     return buffer.getvalue()
 
 
@@ -112,9 +113,9 @@ def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], scale:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    ws.append(header)
+    ws.append(safe_row(header))
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     for cell in ws[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="005EB8")
