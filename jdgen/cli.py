@@ -208,8 +208,10 @@ LIST_COLUMNS = {"frameworks": ["id", "kind", "size", "title"],
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_state
 def list_(st: State, what: str, framework: str | None, cluster: str | None, search: str | None, fmt: str) -> None:
-    """List frameworks, clusters or items (of a reference framework: its entries, e.g. KSF
-    dimensions with their levels).
+    """List frameworks, clusters or items.
+
+    The items of a reference framework are its entries (KSF dimensions with their levels, ESCs,
+    NOS) or supervision profiles.
 
     \b
     Examples:

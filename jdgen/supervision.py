@@ -28,7 +28,8 @@ class SupervisionPlan:
 
 
 def frequency_text(every_weeks: float) -> str:
-    """'weekly', 'fortnightly', 'every 3 weeks', 'monthly'."""
+    """'weekly', 'fortnightly', 'every four weeks', 'every 3 weeks', '2 times a week' (never 'monthly':
+    four weeks is not a calendar month)."""
     named = {1: "weekly", 2: "fortnightly", 4: "every four weeks"}
     if every_weeks in named:
         return named[int(every_weeks)]
