@@ -13,7 +13,7 @@ import numpy as np
 
 from .model import Library
 from .posts import ResolvedPost
-from .supervision import duration_text, format_text, frequency_text
+from .supervision import arrangement_frequency, duration_text, format_text
 
 NEAR_DUPLICATE = 0.9
 
@@ -53,7 +53,7 @@ def shown_id(ident: str, duty_frameworks: set[str]) -> str:
 
 def _arrangements(post: ResolvedPost) -> list[str]:
     plan = post.supervision
-    return [f"{a.title or a.type}: {frequency_text(a.every_weeks)}, {duration_text(a)}, {format_text(a)}"
+    return [f"{a.title or a.type}: {arrangement_frequency(a)}, {duration_text(a)}, {format_text(a)}"
             for a in (*plan.arrangements, *plan.all_staff)]
 
 

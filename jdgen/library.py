@@ -181,8 +181,10 @@ def _source(doc: Document, path: tuple[str | int, ...] = ()) -> Source:
 def _arrangement(data: dict[str, Any]) -> Arrangement:
     every = data["every_weeks"]
     shortest, longest = (min(every), max(every)) if isinstance(every, list) else (every, None)
+    if longest == shortest:
+        longest = None
     return Arrangement(
-        type=data["type"], every_weeks=shortest, every_weeks_max=longest if longest != shortest else None,
+        type=data["type"], every_weeks=shortest, every_weeks_max=longest,
         usual_group_size=tuple(data.get("usual_group_size", ())), minutes=data.get("minutes"),
         format=data["format"], title=data.get("title", ""), minimum=data.get("minimum", False),
         full_time_basis=data.get("full_time_basis", False), max_group_size=data.get("max_group_size"),

@@ -87,7 +87,8 @@ class Arrangement:
     """One supervision arrangement: what kind, how often, how long, how delivered."""
 
     type: str
-    every_weeks: float
+    #: Interval in weeks; the shortest where the guidance gives a range; None where it sets none.
+    every_weeks: float | None
     minutes: int | None
     format: str
     title: str = ""
@@ -105,13 +106,15 @@ class Arrangement:
     usual_group_size: tuple[int, ...] = ()
 
     @property
-    def interval(self) -> tuple[float, float]:
-        """Shortest and longest interval in weeks (equal unless the guidance gives a range)."""
+    def interval(self) -> tuple[float, float] | None:
+        """Shortest and longest interval in weeks (equal unless a range is given), or None."""
+        if self.every_weeks is None:
+            return None
         return self.every_weeks, self.every_weeks_max or self.every_weeks
 
 
 #: How messages name the guidance a profile's rules come from, unless the profile says otherwise.
-DEFAULT_GUIDANCE = "the IAPT supervision guidance"
+DEFAULT_GUIDANCE = "the guidance"
 
 
 @dataclass(frozen=True)

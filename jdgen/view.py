@@ -18,7 +18,7 @@ from .profiles import DEFAULT as DEFAULT_PROFILE
 from .profiles import available
 from .render.colour import text_on
 from .salary import Salary
-from .supervision import duration_text, format_text, frequency_text
+from .supervision import arrangement_frequency, duration_text, format_text
 
 CLAUSE_TITLES = {
     "confidentiality": "Confidentiality",
@@ -150,7 +150,7 @@ def _notes(post: ResolvedPost, provenance: list[dict[str, str]], plan: dict[str,
 
 def _arrangement(a: Arrangement) -> dict[str, str]:
     return {"type": a.type, "title": a.title or a.type.replace("-", " ").capitalize(),
-            "frequency": frequency_text(a.every_weeks).capitalize(), "duration": duration_text(a),
+            "frequency": arrangement_frequency(a).capitalize(), "duration": duration_text(a),
             "format": format_text(a).capitalize(), "purpose": " ".join(a.purpose.split()),
             "rule": " ".join(a.rule.split()), "provider": a.provider, "note": a.note}
 
