@@ -185,7 +185,7 @@ def test_list_items_of_ksf_gives_dimensions_with_levels(jdgen: Invoke) -> None:
     assert "Core1" in table and "Communication; 1: " in table
 
 
-@pytest.mark.parametrize(("framework", "count"), [("esc", 10), ("nos", 6), ("iapt-supervision", 5)])
+@pytest.mark.parametrize(("framework", "count"), [("esc", 10), ("nos", 6), ("iapt-supervision", 6)])
 def test_list_items_of_other_reference_frameworks(framework: str, count: int, jdgen: Invoke) -> None:
     result = jdgen("list", "items", "--framework", framework, "--format", "json")
     assert result.exit_code == 0
