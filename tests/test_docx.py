@@ -271,6 +271,9 @@ def test_workspace_reference_doc_and_logo_reach_word(tmp_path: Path) -> None:
         header = doc.sections[0].header
         images = [r.target_part.blob for r in header.part.rels.values() if "image" in r.reltype]
         assert images == [_png()], path
+        anchors = list(header._element.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+                                            "anchor"))
+        assert len(anchors) == 1  # floating at the right of the header, not on a line of its own
     first = docx.Document(str(tmp_path / "o" / "post.docx"))
     title = next(p.text for p in first.paragraphs if p.style.name == "Title")
     assert first.core_properties.title == title and title

@@ -311,8 +311,9 @@ def fill_fields(doc: Any, values: dict[str, str]) -> None:
                         extra.text = ""
 
 
-def add_logo(doc: Any, logo: str | bytes | None, height_cm: float = 1.2) -> None:
-    """The logo (bytes, or a data: URL) at the right of the first header paragraph, after a tab."""
+def add_logo(doc: Any, logo: str | bytes | None, height_cm: float = 1.0) -> None:
+    """The logo (bytes, or a data: URL) floating at the right of the header, the header's text
+    wrapping to its left (so a long title never pushes it onto a line of its own)."""
     if not logo:
         return
     from docx.shared import Cm
@@ -322,11 +323,36 @@ def add_logo(doc: Any, logo: str | bytes | None, height_cm: float = 1.2) -> None
         return
     header = doc.sections[0].header
     paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
-    paragraph.add_run("\t").add_picture(io.BytesIO(data), height=Cm(height_cm))
-    for pic in header._element.iter("{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"):
-        pic.set("descr", "Logo")
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(data), height=Cm(height_cm))
+    inline = run._r.find(qn("w:drawing")).find(qn("wp:inline"))
+    inline.addnext(_anchor(inline))
+    inline.getparent().remove(inline)
+    paragraph._p.remove(run._r)
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, run._r)  # anchored at the paragraph's start
     for doc_pr in header._element.iter(qn("wp:docPr")):
         doc_pr.set("descr", "Logo")
+
+
+def _anchor(inline: Any) -> Any:
+    """A floating, right-aligned copy of an inline picture, text wrapping on its left."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    extent = inline.find(qn("wp:extent"))
+    anchor = parse_xml(
+        f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="114300" distR="0" simplePos="0" '
+        'relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="0">'
+        '<wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="margin"><wp:align>right</wp:align></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{extent.get("cx")}" cy="{extent.get("cy")}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapSquare wrapText="left"/></wp:anchor>')
+    for tag in ("wp:docPr", "wp:cNvGraphicFramePr", "a:graphic"):
+        child = inline.find(qn(tag))
+        if child is not None:
+            anchor.append(child)
+    return anchor
 
 
 def _data_url_bytes(url: str) -> bytes:
