@@ -13,6 +13,8 @@ from typing import Any
 
 from ..schema import load_schema
 
+#: Lists whose blank row is shown open when the list is empty: a post is mostly its duties.
+OPEN_WHEN_EMPTY = {"duties"}
 #: Fields that read better as several lines of text.
 LONG_TEXT = {"summary", "overview", "purpose", "scope", "note", "text", "intro", "description", "value"}
 #: Lists of long texts: one entry per paragraph (entries separated by a blank line).
@@ -27,7 +29,8 @@ LABELS = {
 HELP = {
     "duties.add": "Item ids, one per line (e.g. W1). The Library page lists them.",
     "duties.remove": "Item ids, one per line, of chosen clusters' items this post does not take.",
-    "duties.local": "One duty per paragraph; leave a blank line between duties.",
+    "duties.local": "The employer's own duties: each a sentence (Text), or a section with a heading, an "
+                    "introduction and items.",
     "competences": "framework:id, one per line (e.g. ips:ENG or ips:JD3).",
     "clauses": "Standard clauses this post words differently (key and text).",
 }
@@ -50,10 +53,14 @@ class Node:
     row_schema: dict[str, Any] = field(default_factory=dict)
     collapse: str = ""  # rows/groups written as a plain string when only this key is set
     map_rows: bool = False
+    open_new: bool = False  # the blank row is shown open (not behind "Add …")
 
     @property
     def id(self) -> str:
         return "f-" + self.name.replace(".", "-").replace("_", "-")
+
+
+TEXT_KEY = "_text"  # the form field of a value that may be text or a mapping without a text key
 
 
 def _deref(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
@@ -85,9 +92,14 @@ def _shape(schema: dict[str, Any], root: dict[str, Any]) -> tuple[str, dict[str,
         strings = [v for v in variants if v.get("type") == "string"]
         enums = [v for v in variants if "enum" in v]
         arrays = [v for v in variants if v.get("type") == "array"]
-        if objects and len(variants) == 2 and strings:  # 'pwp' or {profile: pwp, …}
-            first = next(iter(objects[0].get("properties", {})), "")
-            return "object", objects[0], first
+        if objects and strings:  # text, or a mapping: one group with every mapping's keys
+            props: dict[str, Any] = {}
+            for o in objects:
+                props.update(o.get("properties", {}))
+            key = "text" if "text" in props else "profile" if "profile" in props else TEXT_KEY
+            return "object", {"type": "object", "properties": props}, key
+        if strings and arrays and _deref(arrays[0].get("items", {}), root).get("type") == "string":
+            return "prose", schema, ""  # text, or a list of points
         if enums and arrays and "enum" in _deref(arrays[0].get("items", {}), root):  # one value or several
             return "checks", {"enum": enums[0]["enum"], "single": True}, ""
         if objects and arrays:  # one mapping or a list of them: rows
@@ -129,7 +141,7 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
     if kind == "object":
         node.kind = "group"
         node.collapse = collapse
-        if isinstance(value, str) and collapse:
+        if isinstance(value, str) and collapse and collapse != TEXT_KEY:
             value = {collapse: value}
         values = value if isinstance(value, dict) else {}
         req = set(shape.get("required", []))
@@ -137,6 +149,10 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
             context = {**context, "framework": values["framework"]}
         node.children = [_node(k, (*path, k), s, root, values.get(k), k in req, context)
                          for k, s in shape.get("properties", {}).items()]
+        if collapse == TEXT_KEY:
+            text = Node("text", f"{name}.{TEXT_KEY}", (*path, TEXT_KEY), f"{node.label} as text",
+                        "Either this text or the fields below.", value=value if isinstance(value, str) else "")
+            node.children.insert(0, text)
         return node
     if kind == "rows" or kind == "map":
         node.kind = "rows"
@@ -153,6 +169,7 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
             node.collapse = "single" if shape.get("single") else ""
         item_kind, _, item_collapse = _shape(items, root)
         node.row_schema = {"group": item_kind == "object"}
+        node.open_new = dotted in OPEN_WHEN_EMPTY and not entries
         for i, entry in enumerate([*entries, None]):
             row = _node(key, (*path, i), items, root, entry, False, context)
             node.rows.append(row.children if row.kind == "group" else [row])
@@ -162,6 +179,12 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
         node.options = [(str(v), str(v)) for v in shape["enum"]]
         node.value = [value] if isinstance(value, str) else list(value or [])
         node.collapse = "single" if shape.get("single") else ""
+        return node
+    if kind == "prose":
+        node.kind = "textarea"
+        node.help = (node.help + " " if node.help else "") + "Paragraphs, or a list of points each starting with '- '."
+        node.value = "\n".join(f"- {v}" for v in value) if isinstance(value, list) else (value or "")
+        node.options = [("prose", "")]
         return node
     if kind == "lines" and dotted.endswith("clusters") and context.get("clusters"):
         node.kind = "checks"
@@ -198,8 +221,8 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
         node.options = [("number", "")] if {"number", "integer"} & set(types) else []
         return node
     node.kind = "yaml"
-    node.value = "" if value is None else json.dumps(value, ensure_ascii=False)
-    node.help = (node.help + " " if node.help else "") + "Written as YAML or JSON, e.g. [2, 4]."
+    node.value = "" if value is None else value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    node.help = (node.help + " " if node.help else "") + "A value, or a list written as [2, 4]."
     return node
 
 
@@ -228,6 +251,9 @@ def _read(node: Node, form: dict[str, list[str]]) -> Any:
 
     if node.kind == "group":
         values = {c.path[-1]: v for c in node.children if (v := _read(c, form)) is not None}
+        if node.collapse == TEXT_KEY:
+            text = values.pop(TEXT_KEY, None)
+            return values or text
         if node.collapse and list(values) == [node.collapse] and isinstance(values[node.collapse], str):
             return values[node.collapse]
         return values or None
@@ -281,10 +307,16 @@ def _read(node: Node, form: dict[str, list[str]]) -> Any:
     if node.kind == "yaml":
         import yaml
 
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError:
-            return text
+        if text[:1] in "[{":
+            try:
+                return yaml.safe_load(text)
+            except yaml.YAMLError:
+                return text
+        return _number(text)
+    if node.kind == "textarea" and node.options == [("prose", "")]:
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if lines and all(line.startswith("- ") for line in lines):
+            return [" ".join(line[2:].split()) for line in lines]
     if node.kind == "textarea":  # paragraphs kept, lines within a paragraph joined (as YAML's '>' does)
         return "\n\n".join(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
     return text
@@ -299,7 +331,7 @@ def _moved(node: Node, old: str, new: str) -> Node:
     name = new + node.name[len(old):] if node.name == old or node.name.startswith(old + ".") else node.name
     return Node(node.kind, name, node.path, node.label, node.help, node.required, node.value, node.options,
                 [_moved(c, old, new) for c in node.children], [[_moved(c, old, new) for c in row] for row in node.rows],
-                node.row_schema, node.collapse, node.map_rows)
+                node.row_schema, node.collapse, node.map_rows, node.open_new)
 
 
 def to_data(form: dict[str, list[str]], context: dict[str, Any]) -> dict[str, Any]:

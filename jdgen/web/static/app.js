@@ -22,12 +22,15 @@
         if (status) { status.textContent = shown + " items match"; }
       });
     }
+    /* Compose: the "Add another" buttons need this script, so they are shown by it. */
+    document.querySelectorAll("[data-add-row]").forEach(function (b) { b.hidden = false; });
     /* Compose: "Add another" copies the last (empty) row with its indexes moved on. */
     document.addEventListener("click", function (e) {
       var button = e.target.closest("[data-add-row]");
       if (!button) { return; }
       var name = button.getAttribute("data-add-row");
-      var rows = button.parentNode.querySelectorAll(':scope > fieldset.row[data-row="' + name + '"]');
+      var rows = Array.prototype.filter.call(button.parentNode.querySelectorAll("fieldset.row"),
+        function (r) { return r.getAttribute("data-row") === name; });
       var last = rows[rows.length - 1], index = rows.length;
       var copy = last.cloneNode(true);
       var from = name + "." + (index - 1), to = name + "." + index;
@@ -42,7 +45,7 @@
       });
       copy.querySelectorAll(".msgs").forEach(function (m) { m.textContent = ""; });
       copy.querySelector("legend").textContent = copy.querySelector("legend").textContent.replace(/\d+/, index + 1);
-      last.parentNode.insertBefore(copy, button);
+      button.parentNode.insertBefore(copy, button);
       var first = copy.querySelector("input, textarea, select");
       if (first) { first.focus(); }
     });
