@@ -286,3 +286,17 @@ def test_warnings_only_in_the_html_preview_when_asked(tmp_path: Path, jdgen: Inv
         assert "warn-short.yaml" not in (out / "warn-short.md").read_text("utf-8")
         if not flag:
             assert "warn-short.yaml" not in html
+
+
+NEW_KEYS = ("terms", "hours_note", "full_time_hours", "relationships", "overview", "purpose", "scope", "about",
+            "how_to_apply", "apply_url", "direct_apply", "location_type", "reword", "heading", "intro", "sub")
+
+
+def test_new_keys_are_documented_and_in_the_starter(tmp_path: Path, jdgen: Invoke) -> None:
+    formats = (Path(__file__).parents[1] / "docs" / "formats.md").read_text("utf-8")
+    assert [k for k in NEW_KEYS if f"`{k}`" not in formats] == []
+    result = jdgen("new", "post", "x", "--dir", str(tmp_path / "posts"))
+    assert result.exit_code == 0
+    starter = (tmp_path / "posts" / "x.yaml").read_text("utf-8")
+    assert [k for k in NEW_KEYS if f"{k}:" not in starter] == []
+    assert jdgen("--workspace", str(tmp_path), "validate", str(tmp_path / "posts" / "x.yaml")).exit_code == 0
