@@ -6,7 +6,9 @@ from __future__ import annotations
 SECTIONS: dict[str, str] = {
     "identification": "job identification: title, grade, salary, hours, base, reporting lines, extra terms rows",
     "overview": "the post's overview (about the service)",
-    "summary": "job summary, with the purpose and scope of the job where given",
+    "summary": "job summary",
+    "purpose": "purpose of the job (the post's `purpose`)",
+    "scope": "scope of the job (the post's `scope`)",
     "relationships": "key working relationships, internal and external",
     "duties": "every duty, grouped under its cluster or the employer's own heading",
     "duties_brief": "the main duties in brief: one line per group of duties",
@@ -23,9 +25,9 @@ SECTIONS: dict[str, str] = {
 }
 
 BUNDLED: dict[str, tuple[str, ...]] = {
-    "jd": ("identification", "overview", "summary", "relationships", "duties", "competences", "supervision", "general",
-           "person_spec"),
-    "full": ("identification", "overview", "summary", "relationships", "duties", "competences",
+    "jd": ("identification", "overview", "summary", "purpose", "scope", "relationships", "duties", "competences",
+           "supervision", "general", "person_spec"),
+    "full": ("identification", "overview", "summary", "purpose", "scope", "relationships", "duties", "competences",
              "supervision_detail", "ksf", "general", "person_spec", "traceability", "notes"),
     "advert": ("overview", "summary", "duties_brief", "about", "apply"),
 }

@@ -108,21 +108,21 @@ def _prose(p: Prose | None) -> dict[str, list[str]]:
     return {"paragraphs": list(p.paragraphs), "points": list(p.points)} if p else {"paragraphs": [], "points": []}
 
 
-def first_sentence(text: str) -> str:
-    """The first sentence of a text (for briefs)."""
-    match = re.match(r"(.+?[.!?])(\s|$)", text)
-    return match.group(1) if match else text
+def _gist(text: str, words: int = 12) -> str:
+    """The first clause of a duty, at most `words` words, without its closing full stop."""
+    clause = re.split(r"[,;:]\s|\s(?:so that|in line with|following|including)\s", text, maxsplit=1)[0]
+    if len(clause.split()) < 5:  # "Write clear, accurate notes …": the clause alone says too little
+        clause = text
+    return shorten(clause.rstrip(" ."), words)
 
 
 def _duties_brief(groups: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """One line per group: its title and what it covers, for adverts."""
+    """One line per group of duties: the gist of its first three duties."""
     brief = []
     for g in groups:
-        if g["description"] and not g["local_plain"]:
-            text = first_sentence(g["description"])
-        else:
-            text = "; ".join(shorten(d["text"], 14) for d in g["duties"][:3])
-        brief.append({"title": g["title"], "text": text})
+        gists = [_gist(d["text"]) for d in g["duties"][:3]]
+        text = "; ".join([gists[0]] + [x[:1].lower() + x[1:] for x in gists[1:]])
+        brief.append({"title": g["title"], "text": text + ("" if text.endswith("…") else ".")})
     return brief
 
 
