@@ -117,10 +117,10 @@ def _gist(text: str, words: int = 12) -> str:
 
 
 def _duties_brief(groups: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """One line per group of duties: the gist of its first three duties."""
+    """One line per group of duties: the gist of its first two duties."""
     brief = []
     for g in groups:
-        gists = [_gist(d["text"]) for d in g["duties"][:3]]
+        gists = [_gist(d["text"]) for d in g["duties"][:2]]
         text = "; ".join([gists[0]] + [x[:1].lower() + x[1:] for x in gists[1:]])
         brief.append({"title": g["title"], "text": text + ("" if text.endswith("…") else ".")})
     return brief
