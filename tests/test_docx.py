@@ -131,7 +131,10 @@ def test_header_rows_repeat_and_identification_has_no_header(built: Path) -> Non
     first_cells = [t.rows[0].cells[0].text for t in doc.tables]
     assert first_cells[0] == "Job title"  # the identification table starts with its first term, no empty row
     assert doc.tables[0]._tbl.tr_lst[0].trPr.find(f"{W}tblHeader") is None
-    with_header = [t for t in doc.tables[1:]]
+    # key working relationships are row-headed like the identification table: no header row either
+    relationships = [t for t in doc.tables if t.rows[0].cells[0].text == "Internal"]
+    assert len(relationships) == 1 and relationships[0]._tbl.tr_lst[0].trPr.find(f"{W}tblHeader") is None
+    with_header = [t for t in doc.tables[1:] if t.rows[0].cells[0].text != "Internal"]
     assert with_header and all(t._tbl.tr_lst[0].trPr.find(f"{W}tblHeader") is not None for t in with_header)
     assert all(tr.trPr.find(f"{W}tblHeader") is None for t in with_header for tr in t._tbl.tr_lst[1:])
     assert all(len(set(grid)) > 1 for t in doc.tables for grid, _, _ in _grid_and_cells(t))  # real, unequal widths

@@ -54,10 +54,16 @@ class _JobDescription:
         self.doc.add_heading("Job summary", level=1)
         for p in self.view.summary:
             self.doc.add_paragraph(p)
-        for text, heading in ((self.view.purpose, "Purpose of the job"), (self.view.scope, "Scope of the job")):
-            if _has(text):
-                self.doc.add_heading(heading, level=2)
-                _prose(self.doc, text)
+
+    def purpose(self) -> None:
+        if _has(self.view.purpose):
+            self.doc.add_heading("Purpose of the job", level=1)
+            _prose(self.doc, self.view.purpose)
+
+    def scope(self) -> None:
+        if _has(self.view.scope):
+            self.doc.add_heading("Scope of the job", level=1)
+            _prose(self.doc, self.view.scope)
 
     def relationships(self) -> None:
         rows = self.view.relationships
