@@ -136,8 +136,8 @@ def test_local_duties_do_not_change_the_score(tmp_path: Path, variant: str) -> N
 
 def test_ksf_junior_post_has_lower_or_missing_levels() -> None:
     # Highest KSF level linked by each cluster's items (from clusters/iapt-li/*.yaml):
-    #   C  Core1 3, Core2–Core6 2, HWB3 2, HWB4 2, HWB7 2, IK1 2
-    #   A  HWB6 3, Core1 3, HWB3 2, IK2 2
+    #   C  Core1 3, Core2–Core6 2, HWB3 2, HWB4 2, HWB7 2
+    #   A  HWB6 3, Core1 3, HWB2 2, HWB3 2, IK2 2
     #   CB HWB7 3, Core1 2, HWB1 2
     #   S  Core1 3, HWB6 3, G6 3, Core2 2, Core5 2, HWB3 2, HWB7 2, IK1 2, IK2 2, G1 2
     # band5 (C + A + CB + S) takes the maximum of all four; band4 (C only) keeps C's levels, except
@@ -149,10 +149,11 @@ def test_ksf_junior_post_has_lower_or_missing_levels() -> None:
         ("Core1", 3, 2, -1), ("Core2", 2, 2, 0), ("Core3", 2, 2, 0), ("Core4", 2, 2, 0),
         ("Core5", 2, 2, 0), ("Core6", 2, 2, 0),
         ("HWB1", 2, 0, -2),  # CB only
+        ("HWB2", 2, 0, -2),  # A8 (onward referral) only
         ("HWB3", 2, 2, 0), ("HWB4", 2, 2, 0),
         ("HWB6", 3, 0, -3),  # A and S
         ("HWB7", 3, 2, -1),  # CB asks 3, Core 2
-        ("IK1", 2, 2, 0),
+        ("IK1", 2, 0, -2),  # C no longer links IK1 (C2 explains confidentiality: Core1, Core5)
         ("IK2", 2, 0, -2), ("G1", 2, 0, -2), ("G6", 3, 0, -3),  # A / S only
     ]
     assert all(b <= a for _, a, b, _ in got)
