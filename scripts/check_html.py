@@ -120,13 +120,18 @@ class Findings:
         return sum(map(len, self.vnu.values())) + sum(map(len, self.axe.values()))
 
 
-def run_vnu(files: list[Path], cache: Path) -> dict[str, list[str]]:
-    """Nu HTML Checker errors per file (one Java run over all files)."""
+def start_vnu(files: list[Path], cache: Path) -> subprocess.Popen[str]:
+    """The Nu HTML Checker over all files (one Java run), started in the background."""
     jar = cache / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    proc = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "json", *map(str, files)],
-                          capture_output=True, text=True, check=False)
+    return subprocess.Popen(["java", "-jar", str(jar), "--errors-only", "--format", "json", *map(str, files)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def run_vnu(files: list[Path], cache: Path, proc: subprocess.Popen[str] | None = None) -> dict[str, list[str]]:
+    """Nu HTML Checker errors per file."""
+    stdout, stderr = (proc or start_vnu(files, cache)).communicate()
     found: dict[str, list[str]] = {str(f): [] for f in files}
-    for message in json.loads(proc.stderr or proc.stdout or '{"messages": []}')["messages"]:
+    for message in json.loads(stderr or stdout or '{"messages": []}')["messages"]:
         path = message.get("url", "").removeprefix("file:")
         key = next((k for k in found if Path(k).resolve() == Path(path).resolve()), path)
         where = f"{message.get('lastLine', '?')}:{message.get('firstColumn', '?')}"
@@ -184,8 +189,13 @@ def run_axe(files: list[Path], cache: Path, form: tuple[Path, Path] | None = Non
             for f in files}
 
 
-def check(files: list[Path], cache: Path, form: tuple[Path, Path] | None = None) -> Findings:
-    return Findings(run_vnu(files, cache), run_axe(files, cache, form))
+def check(files: list[Path], cache: Path, form: tuple[Path, Path] | None = None,
+          axe_files: list[Path] | None = None) -> Findings:
+    """Both checkers, side by side (vnu in Java while axe runs in Chromium); axe on `axe_files`
+    only when given (it takes about a second a page)."""
+    vnu = start_vnu(files, cache)
+    axe = run_axe(axe_files if axe_files is not None else files, cache, form)
+    return Findings(run_vnu(files, cache, vnu), axe)
 
 
 def gap_accepts(csv_file: Path, folder: Path) -> str:
