@@ -61,17 +61,17 @@ class JdgenGroup(click.Group):
         from .errors import JdgenError
 
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except JdgenError as exc:
-            from .reporter import Reporter
-
-            reporter = Reporter()
+            reporter = state(ctx).reporter
             reporter.report(exc.diagnostics)
             reporter.finish(failed=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:  # Ctrl-C: one line and the shell's code for SIGINT, not "Aborted!"
             click.echo("\ninterrupted: stopped; no partial file was left", err=True)
             ctx.exit(130)
+        state(ctx).reporter.finish()  # the summary line, when warnings were reported and not summed up
+        return result
 
 
 JdgenGroup.group_class = JdgenGroup
@@ -181,11 +181,11 @@ def validate(st: State, paths: tuple[Path, ...], strict: bool, fmt: str) -> None
       jdgen validate posts/pwp.yaml clusters/local.yaml
       jdgen validate --format json posts/
     """
-    from .reporter import Reporter
     from .validate import validate_paths
 
     report = validate_paths(st.workspace, paths)
-    reporter = Reporter(fmt)
+    reporter = st.reporter
+    reporter.fmt = fmt
     reporter.report(report.diagnostics)
     strict_failed = strict and reporter.warnings > 0 and reporter.errors == 0
     if reporter.finish("failed because warnings are errors under --strict" if strict_failed else "",
@@ -263,7 +263,6 @@ def build(st: State, targets: tuple[Path, ...], out: Path, formats: tuple[str, .
     """
     from .build import BuildOptions, BuildResult, default_jobs, post_files
     from .build import build as run_build
-    from .reporter import Reporter
 
     settings = st.settings()
     chosen = formats or tuple(settings.formats)
@@ -278,7 +277,7 @@ def build(st: State, targets: tuple[Path, ...], out: Path, formats: tuple[str, .
 
         results = run_build(list(targets), options, jobs or default_jobs(), force, advance,
                             loaded=(st.library(), settings))
-    reporter = Reporter()
+    reporter = st.reporter
     failed = 0
     for r in results:
         reporter.report(r.diagnostics)
@@ -356,13 +355,11 @@ def _emit_report(result: str | bytes, out_file: Path | None, fmt: str) -> None:
 
 def _load_posts(st: State, posts: tuple[Path, ...]) -> tuple[list[Any], Any]:
     """Resolve the posts; their problems are reported now, the reporter returned for the summary."""
-    from .reporter import Reporter
     from .reports import load_posts
 
     resolved, problems = load_posts(list(posts), st.library(), st.settings().organisation)
-    reporter = Reporter()
-    reporter.report(problems)
-    return resolved, reporter
+    st.reporter.report(problems)
+    return resolved, st.reporter
 
 
 @main.command()
@@ -422,11 +419,10 @@ def coverage(st: State, posts: tuple[Path, ...], framework: str, fmt: str, out_f
 def _resolve_post(st: State, post: Path) -> Any:
     """Resolve one post (JdgenError when invalid); its warnings are printed."""
     from .posts import resolve_file
-    from .reporter import Reporter
 
     settings = st.settings()
     resolved = resolve_file(post, st.library(), settings.organisation, settings.full_time_hours, settings.about)
-    Reporter().report(resolved.warnings)
+    st.reporter.report(resolved.warnings)
     return resolved
 
 

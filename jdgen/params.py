@@ -37,6 +37,16 @@ class State:
         self._workspace: Path | None = None
         self._settings: Any = None
         self._library: Any = None
+        self._reporter: Any = None
+
+    @property
+    def reporter(self) -> Any:
+        """The command's one Reporter: every diagnostic goes through it, and it prints the summary."""
+        if self._reporter is None:
+            from .reporter import Reporter
+
+            self._reporter = Reporter()
+        return self._reporter
 
     @property
     def workspace(self) -> Path:

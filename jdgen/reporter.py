@@ -59,6 +59,7 @@ class Reporter:
         self.errors = 0
         self.warnings = 0
         self.collected: list[Diagnostic] = []
+        self.finished = False
 
     def _stream(self, name: str) -> TextIO:
         given = self.out if name == "out" else self.err
@@ -85,11 +86,15 @@ class Reporter:
     def finish(self, detail: str = "", *, failed: bool = False) -> bool:
         """Flush JSON output and print the summary line when there is anything to sum up.
 
-        Returns whether the run failed (any error, or `failed` set by the caller).
+        Returns whether the run failed (any error, or `failed` set by the caller). Only the first
+        call prints; later ones (the CLI calls it once more after every command) return the same.
         """
+        failed = failed or self.errors > 0
+        if self.finished:
+            return failed
+        self.finished = True
         if self.fmt == "json":
             self._write("out", as_json(self.collected))
-        failed = failed or self.errors > 0
         if failed or self.warnings or detail:
             self._write("err", summary_line(self.errors, self.warnings, detail) + "\n")
         return failed

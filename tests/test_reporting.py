@@ -114,3 +114,15 @@ def test_summary_line_form() -> None:
 def test_diagnostic_code_does_not_change_equality() -> None:
     assert Diagnostic("a", 1, 1, "m", code="x") == Diagnostic("a", 1, 1, "m")
     assert Diagnostic("a", 1, 1, "m").code == "invalid"
+
+
+@pytest.mark.parametrize("command", [("curriculum", "-f", "json"), ("checklist", "-f", "csv")])
+def test_warnings_of_any_command_end_with_the_summary(command: tuple[str, ...], jdgen: Invoke,
+                                                      tmp_path: Path) -> None:
+    post = Path(__file__).parent / "fixtures" / "posts" / "warn-fortnightly.yaml"
+    result = jdgen(command[0], "--post", str(post), *command[1:], "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert ": warning: " in lines[0]
+    assert lines[-1] == "0 error(s), 1 warning(s)"
+    assert result.stdout.startswith("wrote ")
