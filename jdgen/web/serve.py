@@ -34,6 +34,7 @@ def serve(workspace: Path, host: str, port: int, extra_hosts: tuple[str, ...],
              f"and change the posts in {workspace}/posts (there is no login). Host names answered: "
              f"{', '.join(sorted(names))}")
     app = create_app(workspace, names)
+    app.extensions["jdgen"].post_states()  # load the library and check the posts now, not on the first page
     shown = f"[{host}]" if ":" in host else host
     warn(f"jdgen serve: http://{'localhost' if host in LOCAL_NAMES else shown}:{port}/  (Ctrl-C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
