@@ -76,7 +76,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("path", ["/posts", "/library", "/compose", "/compose?name=pwp", "/compare",
                                   "/compare?post=pwp&post=gsh-worker", "/training", "/training?post=pwp",
-                                  "/posts/pwp/delete"])
+                                  "/posts/pwp/delete", "/compare/report?post=pwp&post=gsh-worker",
+                                  "/compare/report?post=pwp&post=gsh-worker&post=ips-employment-specialist",
+                                  "/training/curriculum?post=pwp"])
 def test_axe_finds_no_violations(page: Any, base_url: str, path: str) -> None:
     page.goto(base_url + path)
     assert axe_violations(page) == []

@@ -224,3 +224,22 @@ def test_pages_escape_what_posts_say(client: FlaskClient, workspace: Path) -> No
     for url in ("/posts", "/compose?name=pwp"):
         html = client.get(url, base_url=ORIGIN).get_data(as_text=True)
         assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+@pytest.mark.parametrize("name", ["../pwp", "a/b", "/etc/passwd", ".jdgen-cache", "x y"])
+def test_pages_refuse_bad_names(client: FlaskClient, workspace: Path, name: str) -> None:
+    assert client.get("/compose", query_string={"name": name}, base_url=ORIGIN).status_code == 400
+    fields = form_of(client.get("/compose?name=pwp", base_url=ORIGIN).get_data(as_text=True))
+    fields["_name"] = name
+    fields["_etag"] = ""
+    r = client.post("/compose/save", data=fields, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    assert r.status_code == 400 and "is not a post name" in r.get_data(as_text=True)
+    assert sorted(p.name for p in workspace.rglob("*") if p.is_file()) == sorted(
+        f.name for f in (ROOT / "examples" / "posts").glob("*.yaml"))
+
+
+def test_page_errors_are_short_pages_not_tracebacks(client: FlaskClient) -> None:
+    r = client.get("/training?post=nope", base_url=ORIGIN)
+    assert r.status_code == 404 and "no post named" in r.get_data(as_text=True)
+    assert "Traceback" not in r.get_data(as_text=True)
+    assert client.get("/compose?name=pwp&profile=nope", base_url=ORIGIN).status_code == 400
