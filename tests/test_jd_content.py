@@ -301,3 +301,41 @@ def test_new_keys_are_documented_and_in_the_starter(tmp_path: Path, jdgen: Invok
     starter = (tmp_path / "posts" / "x.yaml").read_text("utf-8")
     assert [k for k in NEW_KEYS if f"{k}:" not in starter] == []
     assert jdgen("--workspace", str(tmp_path), "validate", str(tmp_path / "posts" / "x.yaml")).exit_code == 0
+
+
+# --- PDF: running headers and footers are artifacts; no orphaned words ----------------------------
+
+
+def _artifact_text_runs(page: Any) -> tuple[int, int]:
+    """(text-showing operations inside /Artifact, inside tagged /MCID content) on one page."""
+    from pypdf.generic import ContentStream
+
+    stack: list[str] = []
+    artifact = tagged = 0
+    for operands, operator in ContentStream(page.get_contents(), page.pdf).operations:
+        if operator in (b"BMC", b"BDC"):
+            stack.append(str(operands[0]))
+        elif operator == b"EMC":
+            stack.pop()
+        elif operator in (b"Tj", b"TJ"):
+            if "/Artifact" in stack:
+                artifact += 1
+            elif stack:
+                tagged += 1
+    return artifact, tagged
+
+
+def test_running_header_and_footer_are_artifacts(tmp_path: Path, jdgen: Invoke) -> None:
+    from pypdf import PdfReader
+
+    _build(jdgen, tmp_path, EXAMPLES / "ips-employment-specialist.yaml", tmp_path / "out", "pdf")
+    reader = PdfReader(tmp_path / "out" / "ips-employment-specialist.pdf")
+    for number, page in enumerate(reader.pages, start=1):
+        artifact, tagged = _artifact_text_runs(page)
+        # footer left and right on every page, and the header (title, organisation) after the first
+        assert artifact >= (2 if number == 1 else 4), number
+        assert tagged > 10, number  # the body is still tagged content
+    lines = [" ".join(line.split()) for page in reader.pages for line in page.extract_text().splitlines()]
+    # the first line of item INT1 is a whole line, not "An" alone (the flex layout used to break it)
+    assert "An ability to work as an integrated member of one or more mental health teams, by:" in lines
+    assert "An" not in lines

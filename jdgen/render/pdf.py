@@ -27,6 +27,9 @@ def weasyprint() -> ModuleType:
         warnings.filterwarnings("ignore", message=HARFBUZZ_SUBSET_WARNING, category=DeprecationWarning)
         import weasyprint as module
         import weasyprint.urls  # loads the submodule the fetcher subclasses
+    from .pdf_artifacts import install
+
+    install(module)  # running headers and footers become /Artifact, not tagged content
     return module  # type: ignore[no-any-return]
 
 
