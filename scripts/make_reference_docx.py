@@ -53,7 +53,7 @@ def plain_fonts(rpr: Any, size_pt: float | None = None, bold: bool | None = None
                 rpr.remove(old)
             if bold:
                 rpr.append(element(tag))
-    order = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "color", "sz", "szCs", "lang"]
+    order = wordml.R_PR_ORDER
     kids = sorted(rpr, key=lambda el: order.index(el.tag.split("}")[1]) if el.tag.split("}")[1] in order else 99)
     for kid in kids:
         rpr.remove(kid)

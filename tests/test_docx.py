@@ -292,3 +292,16 @@ def test_data_url_logo_is_decoded() -> None:
     assert _data_url_bytes("data:image/png;base64," + base64.b64encode(_png()).decode()) == _png()
     assert _data_url_bytes("data:image/png;base64,@@@") == b""
     assert _data_url_bytes("https://example.org/logo.png") == b""
+
+
+def test_property_elements_in_schema_order(built: Path) -> None:
+    """Word rejects a document whose w:rPr or w:tblPr children are out of schema order."""
+    from jdgen.render.wordml import R_PR_ORDER, TBL_PR_ORDER
+
+    for name, doc in documents(built):
+        for root in (doc.element, doc.styles.element):
+            for tag, order in (("rPr", R_PR_ORDER), ("tblPr", TBL_PR_ORDER)):
+                for props in root.iter(f"{W}{tag}"):
+                    names = [child.tag.split("}")[1] for child in props]
+                    known = [n for n in names if n in order]
+                    assert known == sorted(known, key=order.index), (name, tag, names)

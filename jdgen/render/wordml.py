@@ -79,7 +79,7 @@ def set_colour(style_el: Any, colour: str) -> None:
     rpr = style_el.get_or_add_rPr()
     for old in rpr.findall(qn("w:color")):
         rpr.remove(old)
-    rpr.append(element("w:color", val=colour.lstrip("#").upper()))
+    insert_ordered(rpr, element("w:color", val=colour.lstrip("#").upper()), R_PR_ORDER)
 
 
 def set_language(doc: Any) -> None:
@@ -99,7 +99,7 @@ def set_language(doc: Any) -> None:
         rpr = element("w:rPr")
         rpr_default.append(rpr)
     if rpr.find(qn("w:lang")) is None:
-        rpr.append(element("w:lang"))
+        insert_ordered(rpr, element("w:lang"), R_PR_ORDER)
     for lang in styles.iter(qn("w:lang")):
         lang.set(qn("w:val"), LANGUAGE)
     settings = doc.settings.element
@@ -161,8 +161,8 @@ def table(doc: Any, widths: Sequence[float], rows: Sequence[Sequence[str]], head
     for tag in ("w:tblW", "w:tblLayout"):
         for old in tbl_pr.findall(qn(tag)):
             tbl_pr.remove(old)
-    tbl_pr.append(element("w:tblW", w=str(sum(dxa)), type="dxa"))
-    tbl_pr.append(element("w:tblLayout", type="fixed"))
+    insert_ordered(tbl_pr, element("w:tblW", w=str(sum(dxa)), type="dxa"), TBL_PR_ORDER)
+    insert_ordered(tbl_pr, element("w:tblLayout", type="fixed"), TBL_PR_ORDER)
     for col, width in zip(tbl._tbl.tblGrid.findall(qn("w:gridCol")), dxa, strict=True):
         col.set(qn("w:w"), str(width))
     if header is not None:
@@ -194,6 +194,27 @@ def table(doc: Any, widths: Sequence[float], rows: Sequence[Sequence[str]], head
             col += span
     _order_tr_pr(tbl)
     return tbl
+
+
+#: Schema order of the children of w:tblPr and w:rPr (Word refuses files whose order is wrong).
+TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+                "tblCaption", "tblDescription")
+R_PR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+              "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+              "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def insert_ordered(parent: Any, child: Any, order: Sequence[str]) -> None:
+    """Insert `child` before the first sibling that the schema puts after it."""
+    name = child.tag.split("}")[1]
+    later = set(order[order.index(name) + 1:])
+    for sibling in parent:
+        if sibling.tag.split("}")[1] in later:
+            sibling.addprevious(child)
+            return
+    parent.append(child)
 
 
 def _order_tr_pr(tbl: Any) -> None:
