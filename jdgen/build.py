@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import __version__
 from .errors import Collector, Diagnostic, JdgenError, display_path
@@ -324,7 +325,9 @@ def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], li
                 why = "a post named 'index' would overwrite the folder's index.html"
             refused.append(BuildResult(str(post), post.stem, "failed",
                                        diagnostics=[Diagnostic(display_path(post), 0, 0, why,
-                                                               hint="rename the post file", code="output-clash")]))
+                                                               hint="rename the post file",
+                                                               code="output-reserved" if post.stem in RESERVED
+                                                               else "output-clash")]))
             continue
         seen[post.stem] = post
         keep.append(post)
@@ -337,7 +340,7 @@ def write_index(results: list[BuildResult], options: BuildOptions) -> None:
     settings = _context(options.workspace)[1]
     posts = [{"title": r.title or r.name, "grade": r.grade, "status": {"built": "Built", "skipped": "Up to date",
                                                                         "failed": "Failed: see messages"}[r.status],
-              "files": [{"href": f, "format": f.rsplit(".", 1)[-1]} for f in r.files]} for r in results]
+              "files": [{"href": "./" + quote(f), "format": f.rsplit(".", 1)[-1]} for f in r.files]} for r in results]
     html = render(options.workspace, "index.html.j2",
                   {**page_context(settings, "Job descriptions", "Job descriptions"), "posts": posts})
     write_atomic(safe_output_path(options.out, "index.html"), html)

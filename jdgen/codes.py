@@ -78,6 +78,11 @@ CODES: dict[str, str] = {
     "fetch-refused": "A template asks for a file or URL outside jdgen and the workspace (warning).",
     "output-path": "An output name that would land outside the output folder.",
     "output-clash": "Two posts whose outputs would have the same name.",
+    "output-reserved": "A post named like a file jdgen keeps in the output folder (.jdgen-cache).",
+    "write-failed": "A file could not be written (disk full, read-only folder, …).",
+    "output-folder": "The output folder cannot be created where -o asked (a file or broken link in the way).",
+    "template-outside": "A template that is a link to a file outside the workspace and jdgen.",
+    "link-outside": "A framework or cluster file that is a link to a file outside the workspace.",
     "internal-error": "A fault in jdgen itself; please report it with the input.",
     "invalid": "A problem without a more specific code.",
 }

@@ -74,6 +74,7 @@ class LibrarySources:
 
     headers: list[tuple[Path, str]] = field(default_factory=list)
     clusters: list[tuple[Path, str]] = field(default_factory=list)
+    refused: list[Diagnostic] = field(default_factory=list)  # e.g. links to files outside the workspace
 
     def all_paths(self) -> list[Path]:
         return [p for p, _ in self.headers] + [p for p, _ in self.clusters]
@@ -91,9 +92,13 @@ def discover(workspace: Path | None, extra: Iterable[Path] = ()) -> LibrarySourc
     sources.headers += [(p, "bundled") for p in yaml_files(root / "frameworks")]
     sources.clusters += [(p, "bundled") for p in yaml_files(root / "clusters")]
     if workspace is not None and workspace.resolve() != root.resolve():
+        inside = workspace.resolve()
         for folder, target in (("frameworks", sources.headers), ("clusters", sources.clusters)):
-            target += [(p, "workspace") for p in yaml_files(workspace / folder)
-                       if not _same_as_bundled(p, workspace / folder, root / folder)]
+            for p in yaml_files(workspace / folder):
+                if not p.resolve().is_relative_to(inside):
+                    sources.refused.append(_outside(p, inside))
+                elif not _same_as_bundled(p, workspace / folder, root / folder):
+                    target.append((p, "workspace"))
     known = {p.resolve() for p in sources.all_paths()}
     for path in extra:
         if path.resolve() in known:
@@ -104,6 +109,12 @@ def discover(workspace: Path | None, extra: Iterable[Path] = ()) -> LibrarySourc
         else:
             sources.headers.append((path, "workspace"))
     return sources
+
+
+def _outside(path: Path, workspace: Path) -> Diagnostic:
+    return Diagnostic(str(path), 0, 0, f"refused: this file is a link to {path.resolve()}, outside the "
+                      f"workspace {workspace}",
+                      hint="copy the file into the workspace instead of linking to it", code="link-outside")
 
 
 def load_library(workspace: Path | None = None, extra: Iterable[Path] = ()) -> Library:
@@ -118,6 +129,7 @@ def load_library(workspace: Path | None = None, extra: Iterable[Path] = ()) -> L
 def check_library(sources: LibrarySources) -> tuple[Library, list[Diagnostic]]:
     """Parse, schema-check and cross-check the given files; never raises for bad input."""
     out = Collector()
+    out.extend(sources.refused)
     headers = [_Header(doc, origin) for doc, origin in _parse_all(sources.headers, "framework", out)]
     clusters = [_ClusterFile(doc, origin) for doc, origin in _parse_all(sources.clusters, "cluster", out)]
     chosen = _choose_headers(headers, out)

@@ -36,8 +36,10 @@ _REASONS = {
 class OutputError(JdgenError):
     """A file could not be written (disk full, read-only folder, ...). Exit code 1."""
 
+    code = "write-failed"
+
     def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__([Diagnostic("", 0, 0, message, hint=hint)])
+        super().__init__([Diagnostic("", 0, 0, message, hint=hint, code=self.code)])
         self.message_text, self.hint = message, hint
 
     def __reduce__(self) -> tuple[type[OutputError], tuple[str, str]]:  # raised in build workers
@@ -48,6 +50,7 @@ class OutputFolderError(OutputError):
     """The output folder cannot be created where the option asked for it: a usage error, exit 2."""
 
     exit_code = 2
+    code = "output-folder"
 
 
 def _shown(path: Path) -> str:

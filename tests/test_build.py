@@ -234,7 +234,7 @@ def test_no_tool_talk_in_any_format(name: str, out: Path) -> None:
 def test_index_links_every_document(out: Path) -> None:
     page = parse_html((out / "index.html").read_text("utf-8"))
     assert page.lang
-    assert sorted(page.hrefs) == sorted(f"{name}.{fmt}" for name in NAMES for fmt in FORMATS)
+    assert sorted(page.hrefs) == sorted(f"./{name}.{fmt}" for name in NAMES for fmt in FORMATS)
     text = " ".join(page.text)
     for name in NAMES:
         assert _json(out, name)["title"] in text
@@ -335,7 +335,7 @@ def test_a_bad_post_does_not_stop_the_others(two_posts: Path, jdgen: Invoke, fix
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == \
         ["alpha.html", "alpha.json", "index.html"]
     index = parse_html((out / "index.html").read_text("utf-8"))
-    assert sorted(index.hrefs) == ["alpha.html", "alpha.json"]
+    assert sorted(index.hrefs) == ["./alpha.html", "./alpha.json"]
     assert "Failed: see messages" in index.text
 
 

@@ -194,7 +194,7 @@ def test_workspace_block_and_settings_change_the_html(workspace: Workspace) -> N
     assert "#005EB8" not in html
     index = parse_html((workspace.root / "out" / "index.html").read_text("utf-8"))
     assert "Workspace Health Board" in index.text
-    assert index.hrefs == ["good.html", "good.pdf"]
+    assert index.hrefs == ["./good.html", "./good.pdf"]
 
 
 def test_default_settings_without_jdgen_yaml(hostile: Path) -> None:

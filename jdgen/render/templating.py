@@ -39,6 +39,29 @@ def css_string(value: Any) -> str:
     return "".join(c if c.isalnum() or c in " .,-'&·:;/" else f"\\{ord(c):x} " for c in str(value))
 
 
+class TemplateOutside(jinja2.TemplateError):
+    """A template file that is a link to a file outside the workspace and jdgen."""
+
+    def __init__(self, filename: str, target: Path) -> None:
+        super().__init__(f"refused: this template is a link to {target}, outside the workspace and jdgen")
+        self.filename = filename
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that refuses files whose real path (symlinks resolved) is outside `roots`."""
+
+    def __init__(self, searchpath: list[str], roots: list[Path]) -> None:
+        super().__init__(searchpath)
+        self.roots = [r.resolve() for r in roots]
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(root) for root in self.roots):
+            raise TemplateOutside(filename, real)
+        return source, filename, uptodate
+
+
 class _DefaultPrefixLoader(jinja2.BaseLoader):
     """Loads `default:NAME` from the bundled folder and anything else from the chain."""
 
@@ -75,8 +98,9 @@ def _autoescape(name: str | None) -> bool:
 def environment(workspace: Path | None) -> jinja2.Environment:
     """A cached environment per workspace: autoescape for HTML, StrictUndefined everywhere."""
     folders = template_folders(workspace)
-    chain = jinja2.FileSystemLoader([str(f) for f in folders])
-    bundled = jinja2.FileSystemLoader(str(folders[-1]))
+    roots = [bundled_root() / "templates"] + ([workspace] if workspace is not None else [])
+    chain = _ConfinedLoader([str(f) for f in folders], roots)
+    bundled = _ConfinedLoader([str(folders[-1])], roots)
     env = jinja2.Environment(loader=_DefaultPrefixLoader(chain, bundled), autoescape=_autoescape,
                              undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False,
                              keep_trailing_newline=True)
@@ -98,6 +122,11 @@ def render(workspace: Path | None, name: str, context: dict[str, Any]) -> str:
         raise JdgenError([Diagnostic(name, 0, 0, f"template not found: {exc.name}",
                                      hint="templates are looked up in the workspace templates/ folder, "
                                           "then the bundled ones", code="template-missing")]) from None
+    except TemplateOutside as exc:
+        link = Path(exc.filename)  # shown as found, not where it leads
+        raise JdgenError([Diagnostic(str(Path(display_path(link.parent)) / link.name), 0, 0, exc.message or "",
+                                     hint="copy the file into the workspace templates/ folder instead of linking to it",
+                                     code="template-outside")]) from None
     except jinja2.UndefinedError as exc:
         raise JdgenError([Diagnostic(name, 0, 0, f"template error: {exc.message}",
                                      hint="see docs/templates.md for the variables each template receives",
