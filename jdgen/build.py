@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__
+from .bundled import bundled_root
 from .errors import Collector, Diagnostic, JdgenError, display_path
-from .library import bundled_root, discover, yaml_files
+from .library import discover, yaml_files
 from .output import (
     OutputError,
     folder_lock,

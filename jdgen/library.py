@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .bundled import bundled_root as bundled_root  # re-exported: older imports name it here
 from .errors import Collector, Diagnostic, JdgenError
 from .model import (
     DEFAULT_GUIDANCE,
@@ -30,13 +31,6 @@ from .model import (
 from .schema import schema_diagnostics
 from .suggest import suggest
 from .yamlio import Document, load_file
-
-
-def bundled_root() -> Path:
-    """Folder holding the bundled frameworks/, clusters/ and templates/ (wheel or source tree)."""
-    package = Path(__file__).resolve().parent
-    installed = package / "_bundled"
-    return installed if installed.is_dir() else package.parent
 
 
 def yaml_files(folder: Path) -> list[Path]:

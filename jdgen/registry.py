@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """One output format of a document kind."""
 
     name: str
@@ -25,8 +23,7 @@ class Format:
     binary: bool = False
 
 
-@dataclass(frozen=True)
-class DocumentKind:
+class DocumentKind(NamedTuple):
     """A kind of document (job description, comparison, …) and its formats, in the order shown."""
 
     name: str

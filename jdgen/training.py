@@ -18,10 +18,10 @@ from .assessments import (
     gap_analysis,
     read_assessments,
 )
+from .bundled import bundled_root
 from .config import Settings
 from .curriculum import Curriculum
 from .errors import Collector
-from .library import bundled_root
 from .model import Library
 from .posts import ResolvedPost
 from .registry import render_and_write

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..library import bundled_root
+from ..bundled import bundled_root
 
 
 @dataclass

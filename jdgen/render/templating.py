@@ -11,9 +11,9 @@ from typing import Any
 
 import jinja2
 
+from ..bundled import bundled_root
 from ..config import Settings
 from ..errors import Diagnostic, JdgenError, display_path
-from ..library import bundled_root
 from .colour import text_on
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#!|~])")
