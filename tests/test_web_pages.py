@@ -197,7 +197,7 @@ def test_checklist_form_gives_the_csv_gap_reads_and_upload_gives_the_report(clie
     rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
     assert rows[0] == {**rows[0], "person": "Sam Jones", "item": ids[0], "rating": "1", "comment": "new to me"}
     assert len(rows) == len(ids)
-    upload = {"csrf_token": token, "post": "pwp", "returns": (io.BytesIO(r.data), "sam.csv")}
+    upload = {"csrf_token": token, "post": "pwp", "returns": (io.BytesIO(r.data), "sam-returns")}  # no .csv
     report = client.post("/training/gap", data=upload, base_url=ORIGIN, headers={"Origin": ORIGIN},
                          content_type="multipart/form-data")
     assert report.status_code == 200

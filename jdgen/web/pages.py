@@ -411,8 +411,9 @@ def gap() -> Response:
         paths = []
         for i, f in enumerate(files):
             suffix = Path(f.filename or "").suffix.lower()
-            if suffix not in (".csv", ".xlsx"):
-                abort(400, description=f"{f.filename}: upload CSV or XLSX files")
+            if suffix not in (".csv", ".xlsx"):  # a name without the usual ending: judged by its content
+                suffix = ".xlsx" if f.stream.read(2) == b"PK" else ".csv"
+                f.stream.seek(0)
             stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in Path(f.filename or "").stem)[:60]
             target = folder / f"{i + 1:02d}-{stem}{suffix}"
             f.save(target)
