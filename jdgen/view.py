@@ -86,6 +86,8 @@ class JobDescriptionView:
         "help": "Key working relationships: title (Internal, External), items"})
     duties_brief: list[dict[str, str]] = field(default_factory=list, metadata={
         "help": "Main duties in brief: title, text (one per group of duties)"})
+    doc_label: str = field(default="Job description", metadata={
+        "help": "What the document is, for the running footer in print: 'Job description' or 'Job advert'"})
     notes: list[dict[str, Any]] = field(default_factory=list, metadata={
         "help": "Notes of the full profile: title, items (text); sources, reworded duties, judgement notes"})
 
@@ -321,6 +323,7 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
         jsonld=jsonld(post, organisation, groups), date=post.terms.get("date_posted", ""),
         warnings=[w.format() for w in post.warnings] if show_warnings else [],
         profile=profile, sections=sections,
+        doc_label="Job advert" if "duties" not in sections and "duties_brief" in sections else "Job description",
         overview=_prose(post.prose.get("overview")), purpose=_prose(post.prose.get("purpose")),
         scope=_prose(post.prose.get("scope")), about=_prose(post.prose.get("about")),
         how_to_apply=_prose(post.prose.get("how_to_apply")), apply_url=post.terms.get("apply_url", ""),

@@ -339,3 +339,16 @@ def test_running_header_and_footer_are_artifacts(tmp_path: Path, jdgen: Invoke) 
     # the first line of item INT1 is a whole line, not "An" alone (the flex layout used to break it)
     assert "An ability to work as an integrated member of one or more mental health teams, by:" in lines
     assert "An" not in lines
+
+
+def test_every_example_gives_job_boards_a_salary_and_the_whole_description(tmp_path: Path, jdgen: Invoke) -> None:
+    _build(jdgen, tmp_path, EXAMPLES, tmp_path / "out", "html,json")
+    for post in sorted(EXAMPLES.glob("*.yaml")):
+        posting = _jsonld((tmp_path / "out" / f"{post.stem}.html").read_text("utf-8"))
+        data = json.loads((tmp_path / "out" / f"{post.stem}.json").read_text("utf-8"))
+        value = posting["baseSalary"]["value"]
+        assert value["@type"] == "QuantitativeValue" and value["unitText"] == "YEAR", post.stem
+        assert ("minValue" in value and value["maxValue"] > value["minValue"]) or value["value"] > 0
+        description = " ".join(parse_html(posting["description"]).text)
+        assert [d["id"] for d in data["duties"] if d["text"] not in description] == [], post.stem
+        assert posting["employmentType"] == data["terms"]["employment_type"]
