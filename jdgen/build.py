@@ -131,7 +131,7 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         result.diagnostics += post.warnings
         if options.strict and post.warnings:
             return result
-        result.title, result.grade = post.terms["title"], post.terms["grade"]
+        result.title, result.grade = post.terms["title"], post.terms.get("grade", "")
         from .registry import render, write_all
         from .render.documents import JobDocument
 

@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "link-level": "A link level that is missing or outside the target's levels.",
     # posts
     "missing-organisation": "A post names no employer, and jdgen.yaml gives none.",
+    "draft": "A post lacks terms a published job description needs (warning; an error under --strict).",
     "bad-date": "A date that is not a real calendar date.",
     "date-order": "The closing date is before the posting date.",
     "unknown-cluster": "A cluster or domain code the framework does not have.",

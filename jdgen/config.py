@@ -43,9 +43,14 @@ def load_config(path: Path, out: Collector) -> Settings:
     logo = None
     if "logo" in data:
         logo = (path.parent / data["logo"]).resolve()
-        if not logo.is_relative_to(path.parent.resolve()) or not logo.is_file():
+        if not logo.is_relative_to(path.parent.resolve()):
             out.extend([doc.diag(("logo",), f"logo '{data['logo']}' must be an image file inside the workspace",
                 code="bad-logo")])
+            logo = None
+        elif not logo.is_file():
+            what = "is a folder, not an image file" if logo.is_dir() else "does not exist"
+            out.extend([doc.diag(("logo",), f"logo '{data['logo']}' {what}",
+                                 hint="give the path of an image file, relative to jdgen.yaml", code="bad-logo")])
             logo = None
     colours = data.get("colours", {})
     profiles = _profiles(doc, out)

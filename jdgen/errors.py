@@ -6,8 +6,28 @@ output and an exit code (see `jdgen.reporter`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+#: Longest quoted value a message shows; longer ones are cut with an ellipsis.
+MAX_QUOTED = 60
+_QUOTED = re.compile("'([^'\\n]{" + str(MAX_QUOTED + 1) + ",})'")
+#: Longest message or hint at all, whatever it quotes.
+_MAX_TEXT = 1000
+
+
+def shorten(text: str, limit: int = MAX_QUOTED) -> str:
+    """`text` cut to `limit` characters with an ellipsis, for quoting user values in messages."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _shorten_quoted(text: str) -> str:
+    if len(text) <= MAX_QUOTED:
+        return text
+    text = _QUOTED.sub(lambda m: f"'{shorten(m.group(1))}'", text)
+    return shorten(text, _MAX_TEXT)
+
 
 #: The code of a problem that has no more specific one (see jdgen/codes.py for the list).
 DEFAULT_CODE = "invalid"
@@ -28,6 +48,12 @@ class Diagnostic:
     level: str = "error"
     hint: str = ""
     code: str = field(default=DEFAULT_CODE, compare=False)
+
+    def __post_init__(self) -> None:
+        # Messages quote user values; a 1 MB value must not make a 1 MB line. Done here, once,
+        # so that every message (text, JSON, GitHub annotations) is bounded.
+        object.__setattr__(self, "message", _shorten_quoted(self.message))
+        object.__setattr__(self, "hint", _shorten_quoted(self.hint))
 
     def format(self) -> str:
         where = self.path

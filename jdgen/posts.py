@@ -12,10 +12,10 @@ from .errors import Collector, Diagnostic, JdgenError
 from .ksf import KSF, OutlineRow, Override, band_of, is_training_post, ksf_outline, parse_overrides
 from .library import check_link_group, parse_links
 from .model import Item, Library, Link
-from .schema import schema_diagnostics
+from .schema import schema_problems
 from .suggest import suggest
 from .supervision import SupervisionPlan, resolve_supervision
-from .yamlio import Document, load_file
+from .yamlio import Document, JsonPath, load_file
 
 DEFAULT_DUTY_FRAMEWORK = "iapt-li"
 FULL_TIME_HOURS = 37.5
@@ -126,29 +126,54 @@ class ResolvedPost:
         return {d.id for d in self.duties if d.framework} | {c.id for c in self.competences}
 
 
-def load_post(path: Path) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse and schema-check a post file."""
-    return check_post(*load_file(path))
+#: What a published job description needs besides a title and duties. A post without some of
+#: them is a draft: a warning (an error under --strict), and documents leave the rows out.
+PUBLISHED_TERMS = ("organisation", "grade", "hours_per_week", "contract", "base", "responsible_to",
+                   "accountable_to", "summary")
 
 
-def check_post(doc: Document | None, problems: list[Diagnostic]) -> tuple[Document | None, list[Diagnostic]]:
-    """Schema-check a parsed post (a file, or text such as a post sent to the web app as JSON);
-    the document only when it has no problem."""
+def load_post(path: Path, partial: bool = False) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse and schema-check a post file (see check_post for `partial`)."""
+    return check_post(*load_file(path), partial=partial)
+
+
+def check_post(doc: Document | None, problems: list[Diagnostic],
+               partial: bool = False) -> tuple[Document | None, list[Diagnostic]]:
+    """Schema-check a parsed post (a file, or text such as a post sent to the web app as JSON).
+    The document comes back only when it has no problem, unless `partial`: then, so that one run
+    reports everything, it comes back with the faulty parts set aside, for the reference checks
+    of the rest (the problems still say it is invalid)."""
     if doc is None or problems:
         return None, problems
     if not isinstance(doc.data, dict):
         return None, [doc.diag((), "a post file must be a mapping of keys (title:, grade:, …)", code="not-a-mapping")]
-    found = schema_diagnostics(doc, "post")
-    return (None, found) if found else (doc, [])
+
+    found = schema_problems(doc, "post")
+    if not found:
+        return doc, []
+    diagnostics = [d for d, _ in found]
+    if not partial:
+        return None, diagnostics
+    return _set_aside(doc, [p for _, p in found if p is not None]), diagnostics
+
+
+def _set_aside(doc: Document, paths: list[JsonPath]) -> Document | None:
+    """A copy of `doc` without the top-level values the `paths` lie in: what stays is of the right
+    shape throughout, so the reference checks can read it as they read a valid post."""
+    if any(not path or not isinstance(path[0], str) for path in paths):
+        return None  # the whole file is the wrong shape
+    cut = {str(path[0]) for path in paths}
+    data = {key: value for key, value in doc.data.items() if key not in cut}
+    return Document(doc.path, data, doc.values, doc.keys, frozenset(cut))
 
 
 def resolve_file(path: Path, library: Library, organisation: str | None = None,
                  full_time_hours: float = FULL_TIME_HOURS, about: str = "") -> ResolvedPost:
     """Load and resolve one post; raise JdgenError with every problem of the file."""
-    doc, problems = load_post(path)
+    doc, problems = load_post(path, partial=True)
     if doc is None:
         raise JdgenError(problems)
-    out = Collector()
+    out = Collector(list(problems))
     post = resolve(doc, library, out, name=path.stem, organisation=organisation,
                    full_time_hours=full_time_hours, about=about)
     out.raise_if_errors()
@@ -161,21 +186,18 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
     """Resolve a schema-valid post document. Problems go to `out` (errors and warnings).
     `organisation`, `full_time_hours` and `about` (from jdgen.yaml) apply when the post sets none."""
     data = dict(doc.data)
-    if "organisation" not in data:
-        if organisation:
-            data["organisation"] = organisation
-        else:
-            out.extend([doc.diag((), "missing required key 'organisation'",
-                                 hint="name the employer in the post, or once for all posts in jdgen.yaml",
-                                     code="missing-organisation")])
+    data.setdefault("title", name)  # only when a wrong title was set aside (and reported)
+    if "organisation" not in data and organisation:
+        data["organisation"] = organisation
+    _check_draft(doc, data, out)
     _check_dates(doc, out)
     duty_fws, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)
     full_time = float(data.get("full_time_hours", full_time_hours))
-    hours = float(data["hours_per_week"])
+    hours = float(data.get("hours_per_week", full_time))  # a draft without hours: as full time
     supervision = resolve_supervision(doc, library, out, hours / full_time)
     manages = bool(data.get("manages_people") or data.get("provides_supervision"))
-    band = band_of(data["grade"])
+    band = band_of(data.get("grade", ""))
     profile = supervision.profile.id if supervision.profile else None
     training = is_training_post(data["title"], profile, data.get("training_post"))
     outline = ksf_outline(library, [d.links for d in duties] + [c.links for c in competences],
@@ -183,7 +205,7 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
                           _ksf_overrides(doc, library, out))
     spec = person_spec(data.get("person_spec", {}), duties, competences)
     return ResolvedPost(
-        name=name, path=doc.path, terms=_terms(data, full_time), summary=data["summary"].strip(),
+        name=name, path=doc.path, terms=_terms(data, full_time), summary=data.get("summary", "").strip(),
         duty_framework=duty_fws[0] if duty_fws else None, duty_frameworks=tuple(duty_fws),
         duties=tuple(duties), competences=tuple(competences),
         ksf_outline=outline, supervision=supervision, person_spec=spec,
@@ -221,6 +243,20 @@ def _ksf_overrides(doc: Document, library: Library, out: Collector) -> dict[str,
     return parse_overrides({dim: raw[dim] for dim in good})
 
 
+def _check_draft(doc: Document, data: dict[str, Any], out: Collector) -> None:
+    """A warning naming the terms a published job description needs and the post does not give."""
+    missing = [key for key in PUBLISHED_TERMS if key not in data and key not in doc.set_aside]
+    if not any(spec for _, spec in duty_specs(data)) and not data.get("competences"):
+        missing.append("duties")
+    if not missing:
+        return
+    hint = "add them before the job description is published; drafts build without them"
+    if "organisation" in missing:
+        hint += " (organisation may be given once for all posts in jdgen.yaml)"
+    out.extend([doc.diag((), f"draft: no {', '.join(missing)} yet", hint=hint, level="warning",
+                         code="draft")])
+
+
 def _check_dates(doc: Document, out: Collector) -> None:
     import datetime as dt
 
@@ -249,9 +285,15 @@ def _terms(data: dict[str, Any], full_time_hours: float) -> dict[str, Any]:
         terms["salary"] = salary.text_of(pay) if isinstance(raw, dict) and pay else " ".join(str(raw).split())
     if pay is not None:
         terms["salary_amount"] = {"min": pay.min, "max": pay.max, "value": pay.value, "per": pay.per}
+    terms["full_time_hours"] = full_time_hours
+    terms["extra"] = [{"label": " ".join(r["label"].split()), "text": " ".join(r["text"].split())}
+                      for r in data.get("terms", [])]
+    if "hours_per_week" not in data:  # a draft: say nothing about hours
+        if "employment_type" in data:
+            terms["employment_type"] = data["employment_type"]
+        return terms
     hours = float(data["hours_per_week"])
     full = hours >= full_time_hours
-    terms["full_time_hours"] = full_time_hours
     terms["fte"] = round(min(hours / full_time_hours, 1.0), 2)
     terms["employment_type"] = data.get("employment_type", "FULL_TIME" if full else "PART_TIME")
     share = "full time" if full else f"part time, {terms['fte']:g} FTE"
@@ -259,8 +301,6 @@ def _terms(data: dict[str, Any], full_time_hours: float) -> dict[str, Any]:
     note = " ".join(data.get("hours_note", "").split())
     if note:
         terms["hours_text"] += (", " if note[0].islower() else ". ") + note
-    terms["extra"] = [{"label": " ".join(r["label"].split()), "text": " ".join(r["text"].split())}
-                      for r in data.get("terms", [])]
     return terms
 
 

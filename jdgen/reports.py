@@ -25,11 +25,11 @@ def load_posts(paths: list[Path], library: Library,
     posts, problems = [], []
     seen: dict[str, str] = {}
     for f in files:
-        doc, found = load_post(f)
-        problems += found
+        doc, found = load_post(f, partial=True)
         if doc is None:
+            problems += found
             continue
-        out = Collector()
+        out = Collector(list(found))
         post = resolve(doc, library, out, name=f.stem, organisation=organisation)
         problems += out.items
         if out.errors:

@@ -84,22 +84,33 @@ _TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "
           "array": "a list", "object": "a mapping", "null": "null"}
 
 
+def _reword_all(error: Any, doc: Document) -> list[tuple[Diagnostic, JsonPath | None]]:
+    """Every problem one jsonschema error stands for (each missing key, each unknown key), with the
+    path of the faulty value (None when nothing is there to set aside, as for a missing key)."""
+    path: JsonPath = tuple(error.absolute_path)
+    name = field_name(path)
+    inst = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    if error.validator == "required" and isinstance(inst, dict):
+        where = "" if not path else f" in {name}"
+        return [(doc.diag(path, f"missing required key '{key}'{where}"), None)
+                for key in error.validator_value if key not in inst]
+    if error.validator == "additionalProperties" and isinstance(inst, dict):
+        allowed = list(schema.get("properties", {}))
+        return [(doc.diag((*path, key), f"unknown key '{key}'" + (f" in {name}" if path else ""),
+                          key=True, hint=suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}"),
+                 (*path, key)) for key in inst if key not in allowed]
+    return [(_reword(error, doc), path)]
+
+
 def _reword(error: Any, doc: Document) -> Diagnostic:
     path: JsonPath = tuple(error.absolute_path)
     name = field_name(path)
     kind = error.validator
     inst = error.instance
     schema = error.schema if isinstance(error.schema, dict) else {}
-    if kind == "required":
-        missing = [k for k in error.validator_value if isinstance(inst, dict) and k not in inst]
-        where = "" if not path else f" in {name}"
-        return doc.diag(path, f"missing required key '{missing[0] if missing else '?'}'{where}")
-    if kind == "additionalProperties" and isinstance(inst, dict):
-        allowed = list(schema.get("properties", {}))
-        extra = [k for k in inst if k not in allowed]
-        key = extra[0] if extra else "?"
-        return doc.diag((*path, key), f"unknown key '{key}'" + (f" in {name}" if path else ""),
-                        key=True, hint=suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}")
+    if kind in ("required", "additionalProperties"):
+        return _reword_all(error, doc)[0][0]
     if kind in ("oneOf", "anyOf"):
         deeper = [e for e in error.context if len(e.absolute_path) > len(path)]
         if deeper:  # the value has the right shape but something inside it is wrong: say what
@@ -117,7 +128,11 @@ def _reword(error: Any, doc: Document) -> Diagnostic:
     if kind == "type":
         expected = error.validator_value
         names = [_TYPES.get(t) or str(t) for t in (expected if isinstance(expected, list) else [expected])]
-        return doc.diag(path, f"{name} must be {' or '.join(names)}, not {_describe(inst)}")
+        hint = ""
+        if expected == "string" and isinstance(inst, int | float) and path and isinstance(path[-1], str):
+            shown = str(inst).lower() if isinstance(inst, bool) else str(inst)
+            hint = f'put it in quotes to make it text: {path[-1]}: "{shown}"'
+        return doc.diag(path, f"{name} must be {' or '.join(names)}, not {_describe(inst)}", hint=hint)
     if kind == "enum":
         allowed = [str(v) for v in error.validator_value]
         return doc.diag(path, f"{name} must be one of: {', '.join(allowed)}; got {_describe(inst)}",
@@ -148,8 +163,19 @@ def schema_diagnostics(doc: Document, schema_name: str) -> list[Diagnostic]:
     """Every JSON Schema problem of `doc`, reworded and positioned."""
     if quick_valid(_inlined(schema_name), doc.data):
         return []  # the common case, without building jsonschema's error tree
-    found = {_coded(_reword(e, doc), e) for e in _validator(schema_name).iter_errors(doc.data)}
-    return sorted(found)
+    return sorted(d for d, _ in schema_problems(doc, schema_name))
+
+
+def schema_problems(doc: Document, schema_name: str) -> list[tuple[Diagnostic, JsonPath | None]]:
+    """Every JSON Schema problem of `doc` with the path of the value it is about (for an unknown
+    key, the key's own path), so that callers can set the faulty parts aside and check the rest."""
+    if quick_valid(_inlined(schema_name), doc.data):
+        return []
+    found: dict[Diagnostic, JsonPath | None] = {}
+    for error in _validator(schema_name).iter_errors(doc.data):
+        for d, path in _reword_all(error, doc):
+            found.setdefault(_coded(d, error), path)
+    return sorted(found.items(), key=lambda kv: kv[0])
 
 
 _SCHEMA_CODES = {"required": "schema-required", "additionalProperties": "schema-unknown-key",

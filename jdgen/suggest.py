@@ -13,6 +13,8 @@ def close_match(name: str, choices: Iterable[str]) -> str | None:
     codes) need a ratio of 0.6, longer ones 0.75, so that `pension` does not suggest `supervision`.
     """
     options = list(choices)
+    if len(name) > 100:  # no name is that long; comparing it would only cost time
+        return None
     folded = {c.casefold(): c for c in options}
     if name.casefold() in folded:
         return folded[name.casefold()]

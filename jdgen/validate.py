@@ -61,7 +61,7 @@ def validate_paths(workspace: Path, paths: tuple[Path, ...]) -> Report:
         from .posts import load_post, resolve
 
         for post in posts:
-            doc, found = load_post(post)
+            doc, found = load_post(post, partial=True)
             out.extend(found)
             if doc is not None:
                 resolve(doc, library, out, name=post.stem, organisation=organisation,

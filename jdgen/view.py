@@ -98,9 +98,9 @@ class JobDescriptionView:
 def _terms(post: ResolvedPost, organisation: str) -> list[dict[str, str]]:
     t = post.terms
     rows = [("Job title", t["title"]), ("Organisation", organisation), ("Department", t.get("department")),
-            ("Grade", t["grade"]), ("Salary", t.get("salary")), ("Hours", t["hours_text"]),
-            ("Contract", t["contract"]), ("Base", t["base"]), ("Responsible to", t["responsible_to"]),
-            ("Accountable to", t["accountable_to"])]
+            ("Grade", t.get("grade")), ("Salary", t.get("salary")), ("Hours", t.get("hours_text")),
+            ("Contract", t.get("contract")), ("Base", t.get("base")), ("Responsible to", t.get("responsible_to")),
+            ("Accountable to", t.get("accountable_to"))]
     rows += [(r["label"], r["text"]) for r in t.get("extra", [])]
     rows += [("Reference", t.get("reference")), ("Closing date", t.get("closing_date"))]
     return [{"label": label, "value": str(value)} for label, value in rows if value]
@@ -208,9 +208,9 @@ def jsonld(post: ResolvedPost, organisation: str, groups: list[dict[str, Any]]) 
         "@context": "https://schema.org", "@type": "JobPosting", "title": t["title"],
         "description": description_html(post, groups),
         "hiringOrganization": {"@type": "Organization", "name": organisation},
-        "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "name": t["base"],
+        "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "name": t.get("base", ""),
                                                       **_address(t.get("address", {}))}},
-        "employmentType": t["employment_type"],
+        "employmentType": t.get("employment_type", ""),
         "responsibilities": [d.text for d in post.duties],
         "qualifications": [c.text for c in post.person_spec if c.category == "Qualifications"],
         "skills": [c.text for c in post.person_spec if c.category == "Skills"],
@@ -248,7 +248,7 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
                profile: str = DEFAULT_PROFILE, show_warnings: bool = False) -> JobDescriptionView:
     """Everything the templates show, computed here so templates hold layout only. `profile` names
     the sections shown (bundled or from jdgen.yaml); warnings are kept only when `show_warnings`."""
-    organisation = post.terms["organisation"]
+    organisation = post.terms.get("organisation", "")
     sections = list(available(settings.profiles)[profile])
     groups: list[dict[str, Any]] = []
     for number, duty in enumerate(post.duties, start=1):

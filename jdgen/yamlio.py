@@ -58,6 +58,8 @@ class Document:
     data: Any
     values: dict[JsonPath, Position] = field(default_factory=dict)
     keys: dict[JsonPath, Position] = field(default_factory=dict)
+    #: Top-level keys whose values were set aside as the wrong shape (already reported).
+    set_aside: frozenset[str] = frozenset()
 
     def at(self, path: JsonPath, *, key: bool = False) -> Position:
         """Position of the value (or key) at `path`, or of its nearest known ancestor."""

@@ -151,3 +151,155 @@ def test_bad_value_in_a_cluster_is_blamed_on_the_cluster(jdgen: Invoke, here: Pa
     assert f"clusters/iapt-li/90-local.yaml:4:8: error: {message}" in result.stderr
     assert "pwp.yaml" not in result.stderr
     _no_traceback(result.output)
+
+
+# --- §5 every problem of a file in one run --------------------------------------------------------
+
+
+def test_every_schema_error_and_the_reference_checks_in_one_run(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("validate", str(INPUT / "three-problems.yaml"))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [e.split("three-problems.yaml:", 1)[1] for e in errors] == [
+        "9:1: error: unknown key 'sumary'",
+        "10:1: error: unknown key 'bsae'",
+        "14:9: error: unknown item 'ZZ99' in iapt-li",
+    ]
+    assert "hint: did you mean 'summary'?" in result.stderr
+    assert "hint: did you mean 'base'?" in result.stderr
+
+
+def test_build_reports_the_same_three_problems(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("build", str(INPUT / "three-problems.yaml"), "-o", "out", "-f", "json")
+    assert result.exit_code == 1
+    assert sum(": error: " in line for line in result.stderr.splitlines()) == 3
+
+
+# --- §5 drafts: a title and duties are enough ----------------------------------------------------
+
+DRAFT_A = str(INPUT / "drafts" / "draft-a.yaml")
+DRAFT_B = str(INPUT / "drafts" / "draft-b.yaml")
+DRAFT_WARNING = "warning: draft: no organisation, grade, hours_per_week, contract, base, responsible_to, " \
+                "accountable_to, summary yet"
+
+
+def test_validate_accepts_a_draft_with_a_warning(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("validate", DRAFT_A)
+    assert result.exit_code == 0, result.output
+    assert f"draft-a.yaml:1:1: {DRAFT_WARNING}" in result.stderr
+
+
+def test_validate_strict_refuses_a_draft(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("validate", "--strict", DRAFT_A)
+    assert result.exit_code == 1
+    assert DRAFT_WARNING in result.stderr
+
+
+def test_compare_compares_two_drafts(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("compare", DRAFT_A, DRAFT_B, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [p["name"] if isinstance(p, dict) else p for p in report["posts"]] == ["draft-a", "draft-b"]
+    assert "None" not in result.stdout
+
+
+def test_coverage_of_drafts(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("coverage", DRAFT_A, DRAFT_B, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "None" not in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["curriculum", "--post", DRAFT_A, "-f", "json,html"],
+    ["checklist", "--post", DRAFT_A, "-f", "csv,html"],
+])
+def test_training_commands_on_a_draft(jdgen: Invoke, here: Path, args: list[str]) -> None:
+    result = jdgen(*args, "-o", "out")
+    assert result.exit_code == 0, result.output
+    written = list((here / "out").iterdir())
+    assert written
+    for f in written:
+        assert "None" not in f.read_text(encoding="utf-8")
+
+
+def test_gap_on_a_draft(jdgen: Invoke, here: Path) -> None:
+    assert jdgen("checklist", "--post", DRAFT_B, "-f", "csv", "-o", "tmpl").exit_code == 0
+    rows = (here / "tmpl" / "draft-b-checklist.csv").read_text(encoding="utf-8").splitlines()
+    filled = [rows[0]] + ["Ann," + r.split(",", 2)[1] + ",1," for r in rows[1:]]
+    (here / "ann.csv").write_text("\n".join(filled) + "\n", encoding="utf-8")
+    result = jdgen("gap", "--post", DRAFT_B, "--assessments", "ann.csv", "-f", "json", "-o", "out")
+    assert result.exit_code == 0, result.output
+    report = json.loads((here / "out" / "draft-b-gap.json").read_text(encoding="utf-8"))
+    assert report["people"][0]["person"] == "Ann"
+
+
+def test_build_of_a_draft_omits_what_is_missing(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("build", DRAFT_A, "-o", "out", "-f", "html,md,json,docx")
+    assert result.exit_code == 0, result.output
+    assert DRAFT_WARNING in result.stderr
+    for name in ("draft-a.html", "draft-a.md", "draft-a.json"):
+        text = (here / "out" / name).read_text(encoding="utf-8")
+        assert "None" not in text and "nan" not in text.split()
+    data = json.loads((here / "out" / "draft-a.json").read_text(encoding="utf-8"))
+    assert data["title"] == "Psychological Wellbeing Practitioner (draft)"
+    assert "grade" not in data["terms"]
+
+
+def test_build_strict_refuses_a_draft(jdgen: Invoke, here: Path) -> None:
+    result = jdgen("build", "--strict", DRAFT_A, "-o", "out", "-f", "json")
+    assert result.exit_code == 1
+    assert not (here / "out" / "draft-a.json").exists()
+
+
+# --- §5 messages people can act on ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("key", "hint"), [
+    ("sumary", "hint: did you mean 'summary'?"),
+    ("pension", "hint: allowed keys: title, "),  # not 'supervision': they only share letters
+])
+def test_did_you_mean_only_for_close_names(jdgen: Invoke, here: Path, key: str, hint: str) -> None:
+    _post(here, "reference: RNT-PWP-001", f"{key}: yes")
+    result = jdgen("validate", "p.yaml")
+    assert result.exit_code == 1
+    assert f"p.yaml:19:1: error: unknown key '{key}'" in result.stderr
+    assert hint in result.stderr
+    assert "supervision'?" not in result.stderr
+
+
+def test_a_number_where_text_is_needed_says_to_quote_it(jdgen: Invoke, here: Path) -> None:
+    _post(here, "grade: Band 5", "grade: 29")
+    result = jdgen("validate", "p.yaml")
+    assert result.exit_code == 1
+    assert "p.yaml:6:8: error: grade must be text, not the number 29\n" \
+           '  hint: put it in quotes to make it text: grade: "29"' in result.stderr
+
+
+def test_logo_that_does_not_exist(jdgen: Invoke, here: Path) -> None:
+    (here / "jdgen.yaml").write_text("organisation: Riverside NHS Foundation Trust\nlogo: images/logo.png\n",
+                                     encoding="utf-8")
+    result = jdgen("validate")
+    assert result.exit_code == 1
+    assert "jdgen.yaml:2:7: error: logo 'images/logo.png' does not exist" in result.stderr
+
+
+def test_long_values_are_shortened_in_messages(jdgen: Invoke, here: Path) -> None:
+    _post(here, "add: [W1, RA1]", "add: [W1, RA1, " + "X" * 1_000_000 + "]")
+    result = jdgen("validate", "p.yaml")
+    assert result.exit_code == 1
+    line = next(x for x in result.stderr.splitlines() if "unknown item" in x)
+    assert line.endswith("error: unknown item '" + "X" * 59 + "…' in iapt-li")
+    assert len(result.stderr) < 2_000
+
+
+@pytest.mark.parametrize(("name", "options", "expected"), [
+    ("sumary", ["summary", "supervision"], "did you mean 'summary'?"),
+    ("bsae", ["base", "grade"], "did you mean 'base'?"),
+    ("ipz", ["ips", "iapt-li"], "did you mean 'ips'?"),
+    ("pension", ["supervision", "summary", "title"], ""),
+    ("xyz", ["ips", "esc"], ""),
+])
+def test_suggest_only_close_names(name: str, options: list[str], expected: str) -> None:
+    from jdgen.schema import suggest
+
+    assert suggest(name, options) == expected

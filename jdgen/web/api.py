@@ -106,9 +106,12 @@ def put_post(name: str) -> Response:
     existed = (ws.posts_dir / f"{name}.yaml").is_file()
     etag = save_post(ws.posts_dir, name, data, request.headers.get("If-Match"))
     checked = check_data(data, name, ws.loaded())
-    draft = bool(checked.errors)
+    # a draft: it does not validate yet, or lacks terms a published job description needs
+    draft = bool(checked.errors) or any(w["message"].startswith("draft:") for w in checked.warnings)
     response = jsonify({"name": name, "saved": True, "draft": draft,
-                        "message": ("saved as a draft: it does not validate yet" if draft else "saved"),
+                        "message": ("saved as a draft: it does not validate yet" if checked.errors else
+                                    "saved as a draft: it lacks terms a published job description needs"
+                                    if draft else "saved"),
                         "errors": checked.errors, "warnings": checked.warnings})
     response.status_code = 200 if existed else 201
     response.headers["ETag"] = etag
