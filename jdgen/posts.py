@@ -246,8 +246,6 @@ def _ksf_overrides(doc: Document, library: Library, out: Collector) -> dict[str,
 def _check_draft(doc: Document, data: dict[str, Any], out: Collector) -> None:
     """A warning naming the terms a published job description needs and the post does not give."""
     missing = [key for key in PUBLISHED_TERMS if key not in data and key not in doc.set_aside]
-    if not any(spec for _, spec in duty_specs(data)) and not data.get("competences"):
-        missing.append("duties")
     if not missing:
         return
     hint = "add them before the job description is published; drafts build without them"

@@ -86,14 +86,14 @@ _TYPES = {"string": "text", "integer": "a whole number", "number": "a number", "
 
 def _reword_all(error: Any, doc: Document) -> list[tuple[Diagnostic, JsonPath | None]]:
     """Every problem one jsonschema error stands for (each missing key, each unknown key), with the
-    path of the faulty value (None when nothing is there to set aside, as for a missing key)."""
+    path of the faulty value (None when nothing is there to set aside: a top-level key missing)."""
     path: JsonPath = tuple(error.absolute_path)
     name = field_name(path)
     inst = error.instance
     schema = error.schema if isinstance(error.schema, dict) else {}
     if error.validator == "required" and isinstance(inst, dict):
         where = "" if not path else f" in {name}"
-        return [(doc.diag(path, f"missing required key '{key}'{where}"), None)
+        return [(doc.diag(path, f"missing required key '{key}'{where}"), path or None)
                 for key in error.validator_value if key not in inst]
     if error.validator == "additionalProperties" and isinstance(inst, dict):
         allowed = list(schema.get("properties", {}))
