@@ -175,11 +175,28 @@ def gap_csv(doc: GapDocument) -> str:
     return sheets.gap_csv(doc.report)
 
 
+@dataclass(frozen=True)
+class GapPerson:
+    """One row of the gap page's "By person" table: the items below level and their commented ratings."""
+    person: str
+    gaps: list[str]
+    comments: list[dict[str, Any]]
+
+
+def gap_people(report: Any) -> list[GapPerson]:
+    """Group the below-level ratings by person once (linear), so the page does not search them per person."""
+    commented: dict[str, list[dict[str, Any]]] = {}
+    for row in report.below:
+        if row.get("comment"):
+            commented.setdefault(row["person"], []).append(row)
+    return [GapPerson(p["person"], p["gaps"], commented.get(p["person"], [])) for p in report.people]
+
+
 def gap_html(doc: GapDocument) -> str:
     report = doc.report
     title = f"Training needs: {doc.post.terms['title']}"
     return render(doc.workspace, "gap.html.j2", {
-        **page_context(doc.settings, title, "Training needs analysis"), "people": report.people,
+        **page_context(doc.settings, title, "Training needs analysis"), "people": gap_people(report),
         "below": report.below, "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
         "required_level": report.required_level, "required_label": SCALE[report.required_level],
         "item_count": doc.item_count})

@@ -417,6 +417,23 @@ def test_gap_csv_and_html(tmp_path: Path) -> None:
     assert ["carol", "None", ""] in html_rows
 
 
+@pytest.mark.parametrize("post", ["team-post.yaml", "team-post-level3.yaml"])
+def test_gap_html_by_person_matches_the_json_report(tmp_path: Path, post: str) -> None:
+    """Each person's row in the page holds exactly their below-level items and commented ratings, per the JSON."""
+    ok(run("gap", "--post", post, "--assessments", "team.xlsx", "-f", "json,html", "-o", str(tmp_path)))
+    stem = Path(post).stem
+    data = json.loads((tmp_path / f"{stem}-gap.json").read_text(encoding="utf-8"))
+    page = (tmp_path / f"{stem}-gap.html").read_text(encoding="utf-8")
+    by_person = page[page.index('<section id="people">'):]
+    rows = {r[0]: r for r in table_rows(by_person)[1:]}
+    assert sorted(rows) == sorted(p["person"] for p in data["people"])
+    for p in data["people"]:
+        assert rows[p["person"]][1] == (", ".join(p["gaps"]) if p["gaps"] else "None")
+        comments = " ".join(f"{b['item']} (rated {b['rating']}): {b['comment']}" for b in data["below_level"]
+                            if b["person"] == p["person"] and b["comment"])
+        assert rows[p["person"]][2] == text(comments)
+
+
 def test_team_xlsx_fixture_holds_the_csv_ratings() -> None:
     from openpyxl import load_workbook
 
