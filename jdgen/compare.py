@@ -128,6 +128,10 @@ class Matrices:
     nearest: list[dict[str, Any]]
     near_duplicates: list[dict[str, Any]]
     titles: list[str]
+    #: each post's qualified framework ids (rows in `order`) and the cluster label of every id, for
+    #: the side-by-side that the large HTML page computes on demand
+    ids: list[list[str]] = field(default_factory=list)
+    id_cluster: dict[str, str] = field(default_factory=dict)
 
 
 def incidence(posts: list[ResolvedPost]) -> tuple[np.ndarray, list[str]]:
@@ -235,8 +239,15 @@ def matrices(posts: list[ResolvedPost], library: Library, order: str = "similari
         pair_rows, pair_cols = np.nonzero(np.triu(masked >= NEAR_DUPLICATE - 1e-6, k=1))
         duplicates = [{"a": names[int(i)], "b": names[int(j)], "similarity": round(float(sim[i, j]), 4)}
                       for i, j in zip(pair_rows, pair_cols, strict=True)]
+    id_cluster = {}
+    for meta in clusters:
+        cluster = library.cluster(meta["framework"], meta["code"])
+        for it in cluster.items if cluster else ():
+            id_cluster[f"{meta['framework']}:{it.id}"] = f"{meta['framework']}:{meta['label']}"
+    order_of = _framework_order(library)
+    ids = [sorted(qualified_ids(p), key=lambda i: order_of.get(i, 1 << 30)) for p in posts]
     return Matrices(names, sim, clusters, coverage, dimensions, levels, nearest, duplicates,
-                    [p.terms["title"] for p in posts])
+                    [p.terms["title"] for p in posts], ids, id_cluster)
 
 
 def matrices_json(m: Matrices) -> dict[str, Any]:

@@ -468,3 +468,79 @@ def test_posts_without_framework_items_are_not_near_duplicates(tmp_path: Path) -
     data = json.loads(result.stdout)
     assert data["similarity"] == [[1.0, 0.0], [0.0, 1.0]]
     assert data["near_duplicates"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Large comparisons: one data block drawn in pages (issue 11 §6)
+
+LARGE_SOURCES = ["a.yaml", "b.yaml", "band4.yaml", "band5.yaml", "many/cbt1.yaml", "many/cbt2.yaml", "many/work.yaml"]
+
+
+def large_folder(tmp_path: Path, count: int) -> Path:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for n in range(count):
+        text = (HERE / LARGE_SOURCES[n % len(LARGE_SOURCES)]).read_text(encoding="utf-8")
+        if n == 0:  # a title that would end a <script> element if it were not escaped
+            text = text.replace("title: Wellbeing Practitioner A", "title: 'A </script><b>x</b> & co'")
+        (folder / f"p{n:03d}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def compare_data(page: str) -> dict[str, Any]:
+    start = '<script type="application/json" id="compare-data">'
+    assert page.count(start) == 1
+    body = page[page.index(start) + len(start):]
+    data: dict[str, Any] = json.loads(body[:body.index("</script>")])
+    return data
+
+
+def test_large_html_is_one_data_block_matching_the_json(tmp_path: Path) -> None:
+    from jdgen.render.compare_html import LARGE
+
+    count = LARGE + 10
+    folder = large_folder(tmp_path, count)
+    for fmt in ("html", "json"):
+        result = run("compare", str(folder), "--format", fmt, "-o", str(tmp_path / f"c.{fmt}"))
+        assert result.exit_code == 0, result.stderr
+    page = (tmp_path / "c.html").read_text(encoding="utf-8")
+    report = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    data = compare_data(page)
+    assert data["posts"] == report["posts"] and sorted(data["posts"]) == [f"p{n:03d}" for n in range(count)]
+    assert data["titles"] == report["titles"] and "A </script><b>x</b> & co" in data["titles"]
+    assert "</script><b>" not in page  # the title is escaped inside the data block
+    scale = data["scale"]
+    assert len(data["similarity"]) == count * count
+    flat = [v for row in report["similarity"] for v in row]
+    assert all(abs(v / scale - w) <= 1e-4 for v, w in zip(data["similarity"], flat, strict=True))
+    assert len(data["coverage"]) == count * len(report["clusters"])
+    assert [f"{fw}:{c}" for fw, c in zip([c.split(":")[0] for c in report["clusters"]], data["clusters"],
+                                          strict=True)] == report["clusters"]
+    cover = [v for row in report["coverage"] for v in row]
+    assert all(abs(v / scale - w) <= 1e-4 for v, w in zip(data["coverage"], cover, strict=True))
+    assert data["ksf"] == [v for row in report["ksf_levels"] for v in row]
+    assert data["dimensions"] == report["ksf_dimensions"]
+    # each post's ids give its similarity with every other post (what the side-by-side computes)
+    ids = [set(items) for items in data["items"]]
+    for i in range(0, count, 7):
+        for j in range(count):
+            union = ids[i] | ids[j]
+            expected = 1.0 if i == j else (len(ids[i] & ids[j]) / len(union) if union else 0.0)
+            assert abs(expected - report["similarity"][i][j]) <= 1e-4
+    # every id belongs to a cluster of the matrix, and the heat palette reads at 4.5:1
+    assert all(0 <= k < len(data["clusters"]) for k in data["id_cluster"])
+    assert all(contrast(fg, bg) >= 4.5 for bg, fg in data["palette"])
+    # no matrix cell is rendered in the page itself: only the nearest-neighbour rows are
+    assert page.count("<td") == 2 * count
+    assert '<table><caption>' in page and 'id="similarity-table"' in page
+
+
+def test_small_comparisons_keep_the_server_rendered_tables(tmp_path: Path) -> None:
+    from jdgen.render.compare_html import LARGE
+
+    folder = large_folder(tmp_path, LARGE)
+    result = run("compare", str(folder), "--format", "html", "-o", str(tmp_path / "c.html"))
+    assert result.exit_code == 0, result.stderr
+    page = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "compare-data" not in page
+    assert page.count('<td class="v"') >= LARGE * LARGE

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from markupsafe import Markup
 
 from ..compare import Coverage, Matrices, PairReport
 from ..config import Settings
@@ -21,14 +25,72 @@ def _cells(values: Any, top: float, fmt: str) -> list[dict[str, str]]:
     return cells
 
 
+#: Above this many posts the page carries the matrices as one data block drawn in pages by a
+#: small inline script, instead of every cell as HTML (1,000 posts were a 70 MB page).
+LARGE = 50
+#: Rows (and columns) of a page of the large page's tables.
+PAGE = 50
+#: Values in the data block are integers: similarity and coverage × SCALE (4 decimals, as in JSON).
+SCALE = 10_000
+
+
+def _ints(values: np.ndarray, scale: int) -> list[int]:
+    flat: list[int] = np.rint(values.astype(np.float64) * scale).astype(np.int64).ravel().tolist()
+    return flat
+
+
+def large_data(m: Matrices) -> dict[str, Any]:
+    """The compact data block of a large comparison: names, row-major integer matrices, each post's
+    framework ids as indices into one id table, and the heat palette (colours from `heat`, so the
+    text on every cell meets the contrast the server-rendered tables meet)."""
+    id_index: dict[str, int] = {}
+    items = [[id_index.setdefault(i, len(id_index)) for i in ids] for ids in m.ids]
+    cluster_index = {f"{c['framework']}:{c['label']}": k for k, c in enumerate(m.clusters)}
+    return {
+        "posts": m.posts, "titles": m.titles, "scale": SCALE, "page": PAGE,
+        "similarity": _ints(m.similarity, SCALE),
+        "clusters": [c["label"] for c in m.clusters], "cluster_titles": [c["title"] for c in m.clusters],
+        "coverage": _ints(m.coverage, SCALE),
+        "dimensions": [d["id"] for d in m.dimensions], "dimension_titles": [d["title"] for d in m.dimensions],
+        "ksf": [int(v) for v in m.ksf.ravel()],
+        "ids": list(id_index),
+        "id_cluster": [cluster_index.get(m.id_cluster.get(i, ""), -1) for i in id_index],
+        "items": items,
+        "palette": [[h["bg"], h["fg"]] for h in (heat(k / 100) for k in range(101))],
+    }
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' left to end the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _large_html(m: Matrices, settings: Settings, workspace: Path | None) -> str:
+    views = [
+        {"id": "similarity", "heading": "Pairwise similarity", "low": "0", "high": "1", "columns": True, "note": ""},
+        {"id": "coverage", "heading": "Cluster coverage", "low": "0%", "high": "100%",
+         "columns": len(m.clusters) > PAGE,
+         "note": "Share of each cluster's items that the post takes."},
+        {"id": "ksf", "heading": "KSF levels", "low": "–", "high": "level 4", "columns": len(m.dimensions) > PAGE,
+         "note": ""},
+    ]
+    context = {**page_context(settings, f"Comparison of {len(m.posts)} posts", "Role comparison"),
+               "large": True, "pair": None, "page": PAGE, "views": views, "posts": m.posts, "nearest": m.nearest,
+               "near_duplicates": m.near_duplicates, "data": script_json(large_data(m))}
+    return render(workspace, "compare.html.j2", context)
+
+
 def compare_html(m: Matrices, report: PairReport | None, settings: Settings, workspace: Path | None) -> str:
+    if report is None and len(m.posts) > LARGE:
+        return _large_html(m, settings, workspace)
     pair = None
     if report is not None:
         pair = asdict(report)
         pair["clusters"] = [{**r, "heat": heat(r["similarity"])} for r in report.by_cluster]
     title = f"Comparison: {report.names[0]} and {report.names[1]}" if report else f"Comparison of {len(m.posts)} posts"
     context = {
-        **page_context(settings, title, "Role comparison"),
+        **page_context(settings, title, "Role comparison"), "large": False,
         "posts": [{"name": n, "title": t} for n, t in zip(m.posts, m.titles, strict=True)],
         "similarity": [{"name": n, "title": t, "cells": _cells(row, 1.0, "{:.2f}")}
                        for n, t, row in zip(m.posts, m.titles, m.similarity, strict=True)],
