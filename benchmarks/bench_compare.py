@@ -47,6 +47,7 @@ from typing import Any
 
 from _common import (
     ROOT,
+    jdgen_command,
     jdgen_env,
     print_header,
     print_missed,
@@ -65,6 +66,10 @@ TARGET_S = 2.0
 MEMORY_SLACK = 1.10
 CLI_POSTS = 100
 CLI_RUNS = 3
+HTML_POSTS = 1_000
+HTML_RUNS = 3
+HTML_TARGET_S = 5.0
+HTML_TARGET_BYTES = 10_000_000
 SEED = 20261120
 
 
@@ -225,6 +230,26 @@ def peak_memory(fn: Callable[[], object]) -> int:
     return peak - before
 
 
+def run_with_rss(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (bytes; 0 without GNU time) of one jdgen run.
+
+    The peak comes from /usr/bin/time: a child's own ru_maxrss starts from this (large) process's
+    at fork on Linux, so os.wait4 would overstate it."""
+    import shutil
+
+    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    wrapper = [gnu_time, "-f", "%M"] if gnu_time else []
+    start = time.perf_counter()
+    proc = subprocess.run([*wrapper, *jdgen_command(), *args], cwd=ROOT, env=jdgen_env(), capture_output=True,
+                          text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"jdgen {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    lines = proc.stderr.strip().splitlines()
+    peak_kb = int(lines[-1]) if gnu_time and lines and lines[-1].isdigit() else 0
+    return elapsed, peak_kb * 1024
+
+
 def main() -> None:
     from jdgen.compare import matrices
     from jdgen.library import load_library
@@ -331,6 +356,24 @@ def main() -> None:
         print(f"      {f'matrices() on the {CLI_POSTS}':<50} {t_mat:>8.3f} s")
         print()
 
+        # (d) the HTML page of 1,000 distinct post files (issue 11 §6: was 70 MB in 13 s using 967 MB)
+        html_posts = Path(tmp) / "html-posts"
+        html_posts.mkdir()
+        write_posts(html_posts, HTML_POSTS, library)
+        page = Path(tmp) / "comparison.html"
+        html_args = ["compare", str(html_posts), "--format", "html", "-o", str(page)]
+        runs = [run_with_rss(html_args) for _ in range(HTML_RUNS)]
+        t_html = statistics.median(r[0] for r in runs)
+        rss_html = max(r[1] for r in runs)
+        size_html = page.stat().st_size
+        html_ok = t_html <= HTML_TARGET_S and size_html <= HTML_TARGET_BYTES
+        print(f"(d) jdgen compare DIR --format html -o FILE on {HTML_POSTS:,} distinct post files "
+              f"(subprocess wall, median of {HTML_RUNS})")
+        print(f"    {'time':<20} {t_html:>8.2f} s    target ≤5 s")
+        print(f"    {'page size':<20} {size_text(size_html):>10}  target ≤10 MB  {verdict(html_ok)}")
+        print(f"    {'(info) peak RSS':<20} {size_text(rss_html):>10}")
+        print()
+
         if "--profile" in sys.argv[1:]:
             posts = posts_for(TARGET_N, resolved)
             print(f"cProfile of matrices() on {TARGET_N:,} posts")
@@ -338,6 +381,8 @@ def main() -> None:
 
     print_summary([
         ("matrices(), 1,000 posts", f"{t_target:.3f} s", "<2 s", t_target < TARGET_S),
+        ("compare HTML, 1,000 files", f"{t_html:.1f} s", "≤5 s", t_html <= HTML_TARGET_S),
+        ("compare HTML page size", size_text(size_html), "≤10 MB", size_html <= HTML_TARGET_BYTES),
         ("peak memory / similarity matrix", f"{ratios[SIZES[-2]]:.2f}→{ratios[SIZES[-1]]:.2f}×", "no rise", grows_ok),
     ], value_width=12, target_width=7)
     print(f"    {'(info) jdgen compare, 100 files':<34} {f'{t_cli:.2f} s':>12}")
