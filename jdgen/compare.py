@@ -6,7 +6,7 @@ second and memory grows with the similarity matrix itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -239,15 +239,8 @@ def matrices(posts: list[ResolvedPost], library: Library, order: str = "similari
         pair_rows, pair_cols = np.nonzero(np.triu(masked >= NEAR_DUPLICATE - 1e-6, k=1))
         duplicates = [{"a": names[int(i)], "b": names[int(j)], "similarity": round(float(sim[i, j]), 4)}
                       for i, j in zip(pair_rows, pair_cols, strict=True)]
-    id_cluster = {}
-    for meta in clusters:
-        cluster = library.cluster(meta["framework"], meta["code"])
-        for it in cluster.items if cluster else ():
-            id_cluster[f"{meta['framework']}:{it.id}"] = f"{meta['framework']}:{meta['label']}"
-    order_of = _framework_order(library)
-    ids = [sorted(qualified_ids(p), key=lambda i: order_of.get(i, 1 << 30)) for p in posts]
     return Matrices(names, sim, clusters, coverage, dimensions, levels, nearest, duplicates,
-                    [p.terms["title"] for p in posts], ids, id_cluster)
+                    [p.terms["title"] for p in posts])
 
 
 def matrices_json(m: Matrices) -> dict[str, Any]:
@@ -301,3 +294,17 @@ def coverage(posts: list[ResolvedPost], library: Library, framework: str) -> Cov
             items.append({"id": item.id, "cluster": cluster.shown_code, "cluster_title": cluster.title,
                           "text": item.text, "covered_by": by})
     return Coverage(framework, [p.name for p in posts], items, [i["id"] for i in items if not i["covered_by"]])
+
+
+def with_ids(m: Matrices, posts: list[ResolvedPost], library: Library) -> Matrices:
+    """The matrices with each post's framework ids (in framework order, rows as in `m`) and the
+    cluster of every id: what the large HTML page needs for its side-by-side."""
+    by_name = {p.name: p for p in posts}
+    order = _framework_order(library)
+    ids = [sorted(qualified_ids(by_name[name]), key=lambda i: order.get(i, 1 << 30)) for name in m.posts]
+    id_cluster = {}
+    for meta in m.clusters:
+        cluster = library.cluster(meta["framework"], meta["code"])
+        for item in cluster.items if cluster else ():
+            id_cluster[f"{meta['framework']}:{item.id}"] = f"{meta['framework']}:{meta['label']}"
+    return replace(m, ids=ids, id_cluster=id_cluster)

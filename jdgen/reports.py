@@ -56,9 +56,9 @@ class CompareDocument:
 
 def render_compare(posts: list[ResolvedPost], library: Library, fmt: str, order: str, settings: Settings,
                    workspace: Path) -> str | bytes:
-    from .compare import compare_pair, matrices
+    from .compare import compare_pair, matrices, with_ids
 
-    m = matrices(posts, library, order)
+    m = with_ids(matrices(posts, library, order), posts, library)
     report = compare_pair(posts[0], posts[1], library) if len(posts) == 2 else None
     return renderer("comparison", fmt)(CompareDocument(m, report, settings, workspace))
 
