@@ -151,7 +151,8 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
     except OSError as exc:  # reading the post or a file it names failed after validation
         from .output import reason
 
-        result.diagnostics.append(Diagnostic(display_path(post_path), 0, 0, f"cannot build: {reason(exc)}"))
+        result.diagnostics.append(Diagnostic(display_path(post_path), 0, 0, f"cannot build: {reason(exc)}",
+                                              code="read-error"))
     except Exception as exc:  # a bug must not stop the other posts; report it for this one
         result.diagnostics.append(Diagnostic(result.post, 0, 0, f"internal error while building: {exc!r}",
                                              hint="this is a jdgen bug; please report it with the post file",

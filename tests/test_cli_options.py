@@ -218,3 +218,18 @@ def test_build_workers_use_the_settings_the_parent_loaded(tmp_path: Path, monkey
     assert [(r.name, r.status) for r in results] == [("one", "built"), ("two", "built")], results
     data = json.loads((tmp_path / "out" / "two.json").read_text("utf-8"))
     assert data["terms"]["organisation"] == "Handed Over Trust"
+
+
+def test_broken_library_while_checking_an_option_is_invalid_input(jdgen: Invoke, fixture_dir: FixtureDir,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(fixture_dir("unknown-link"))
+    result = jdgen("list", "items", "--framework", "ips")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "2 error(s), 0 warning(s)"
+    assert "unknown ksf id 'Core7'" in result.stderr
+
+
+def test_missing_workspace_from_the_environment_is_a_usage_error(jdgen: Invoke) -> None:
+    result = jdgen("validate", env={"JDGEN_WORKSPACE": "/nonexistent/ws"})
+    assert result.exit_code == 2
+    assert "'/nonexistent/ws' does not exist" in result.stderr
