@@ -132,6 +132,8 @@ class Matrices:
     #: the side-by-side that the large HTML page computes on demand
     ids: list[list[str]] = field(default_factory=list)
     id_cluster: dict[str, str] = field(default_factory=dict)
+    #: how each id is shown: plain ('C1') where all posts share one duty framework, as in a pair
+    id_label: dict[str, str] = field(default_factory=dict)
 
 
 def incidence(posts: list[ResolvedPost]) -> tuple[np.ndarray, list[str]]:
@@ -307,4 +309,7 @@ def with_ids(m: Matrices, posts: list[ResolvedPost], library: Library) -> Matric
         cluster = library.cluster(meta["framework"], meta["code"])
         for item in cluster.items if cluster else ():
             id_cluster[f"{meta['framework']}:{item.id}"] = f"{meta['framework']}:{meta['label']}"
-    return replace(m, ids=ids, id_cluster=id_cluster)
+    duty_fws = {p.duty_framework for p in posts if p.duty_framework}
+    plain = duty_fws if len(duty_fws) == 1 else set()
+    id_label = {i: shown_id(i, plain) for row in ids for i in row}
+    return replace(m, ids=ids, id_cluster=id_cluster, id_label=id_label)

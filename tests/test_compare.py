@@ -529,6 +529,8 @@ def test_large_html_is_one_data_block_matching_the_json(tmp_path: Path) -> None:
             assert abs(expected - report["similarity"][i][j]) <= 1e-4
     # every id belongs to a cluster of the matrix, and the heat palette reads at 4.5:1
     assert all(0 <= k < len(data["clusters"]) for k in data["id_cluster"])
+    # ids are shown as in the two-post comparison: duties plain (one duty framework here), competences qualified
+    assert "C1" in data["ids"] and "ips:ENG1" in data["ids"] and not any(i.startswith("iapt-li:") for i in data["ids"])
     assert all(contrast(fg, bg) >= 4.5 for bg, fg in data["palette"])
     # no matrix cell is rendered in the page itself: only the nearest-neighbour rows are
     assert page.count("<td") == 2 * count

@@ -53,7 +53,7 @@ def large_data(m: Matrices) -> dict[str, Any]:
         "coverage": _ints(m.coverage, SCALE),
         "dimensions": [d["id"] for d in m.dimensions], "dimension_titles": [d["title"] for d in m.dimensions],
         "ksf": [int(v) for v in m.ksf.ravel()],
-        "ids": list(id_index),
+        "ids": [m.id_label.get(i, i) for i in id_index],
         "id_cluster": [cluster_index.get(m.id_cluster.get(i, ""), -1) for i in id_index],
         "items": items,
         "palette": [[h["bg"], h["fg"]] for h in (heat(k / 100) for k in range(101))],
