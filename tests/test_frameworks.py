@@ -103,3 +103,72 @@ def test_bundled_duty_frameworks_declare_their_core() -> None:
         data = yaml.safe_load(path.read_text("utf-8"))
         if data["kind"] == "duties":
             assert "core" in data, f"{path.name} does not declare its core clusters"
+
+
+# --- the example posts ------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).parent.parent / "examples" / "posts"
+FAMILIES = {
+    "low intensity": {"pwp", "pwp-trainee", "gsh-worker", "senior-pwp"},
+    "high intensity": {"hi-cbt-therapist", "hi-cbt-trainee"},
+    "supervision": {"clinical-supervisor", "senior-pwp"},
+    "employment": {"ips-employment-specialist", "employment-adviser"},
+}
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    from click.testing import CliRunner
+
+    from jdgen.cli import main
+
+    out = tmp_path_factory.mktemp("examples")
+    result = CliRunner().invoke(main, ["build", str(EXAMPLES), "-o", str(out), "-f", "json", "-q", "-j", "1"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return {p.stem: json.loads(p.read_text("utf-8")) for p in out.glob("*.json")
+            if (EXAMPLES / f"{p.stem}.yaml").is_file()}
+
+
+def _outline(post: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    return {r["dimension"]: (r["foundation"], r["level"]) for r in post["ksf_outline"]}
+
+
+def test_examples_are_on_the_right_frameworks(examples: dict[str, dict[str, Any]]) -> None:
+    assert examples["hi-cbt-therapist"]["duty_frameworks"] == ["iapt-hi"]
+    assert examples["hi-cbt-trainee"]["duty_frameworks"] == ["iapt-hi"]
+    assert examples["clinical-supervisor"]["duty_frameworks"] == ["iapt-supervisor"]
+    assert examples["senior-pwp"]["duty_frameworks"] == ["iapt-li", "iapt-supervisor"]
+    assert examples["employment-adviser"]["duty_frameworks"] == ["iapt-employment"]
+    assert examples["ips-employment-specialist"]["supervision"]["profile"] == "ips"
+    assert all(not post["warnings"] for post in examples.values())
+
+
+def test_hi_therapist_treats_at_band_7_levels(examples: dict[str, dict[str, Any]]) -> None:
+    hi = _outline(examples["hi-cbt-therapist"])
+    assert hi["HWB6"][1] >= 3 and hi["HWB7"][1] >= 3
+    trainee = _outline(examples["hi-cbt-trainee"])
+    assert examples["hi-cbt-trainee"]["training_post"]
+    assert all(trainee[d] <= hi.get(d, (4, 4)) for d in trainee) and trainee != hi
+
+
+def test_posts_that_do_not_treat_have_no_hwb7(examples: dict[str, dict[str, Any]]) -> None:
+    for name in ("clinical-supervisor", "employment-adviser", "ips-employment-specialist"):
+        assert "HWB7" not in _outline(examples[name]), name
+    supervisor = examples["clinical-supervisor"]
+    assert {d["cluster"] for d in supervisor["duties"]} == {"SP", "LOCAL"}
+    assert all(d["links"] for d in supervisor["duties"])
+
+
+def test_each_example_is_nearest_to_its_own_family(jdgen: Invoke) -> None:
+    result = jdgen("compare", str(EXAMPLES), "-f", "json")
+    assert result.exit_code == 0, result.output
+    nearest = {row["post"]: row["nearest"] for row in json.loads(result.stdout)["nearest"]}
+    checked = 0
+    for post, other in nearest.items():
+        families = [members for members in FAMILIES.values() if post in members]
+        if not families:
+            continue  # a post with local duties only shares no items with any other post
+        assert any(other in members for members in families), f"{post} is nearest to {other}"
+        checked += 1
+    assert checked == len(set().union(*FAMILIES.values()))
