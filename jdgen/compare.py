@@ -199,6 +199,26 @@ def similarity_order(sim: np.ndarray) -> list[int]:
     return leaves[find(0)]
 
 
+def nearest_neighbours(sim: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
+    """Each post's most similar other post; None when it shares nothing with any (similarity 0)."""
+    if len(names) < 2:
+        return []
+    masked = sim.copy()
+    np.fill_diagonal(masked, -1.0)
+    best = masked.argmax(axis=1)
+    return [{"post": names[i], "nearest": names[int(best[i])] if masked[i, best[i]] > 0 else None,
+             "similarity": round(float(masked[i, best[i]]), 4)} for i in range(len(names))]
+
+
+def near_duplicates(sim: np.ndarray, names: list[str]) -> list[dict[str, Any]]:
+    """Pairs whose similarity, to 4 places (as reported), is at least NEAR_DUPLICATE."""
+    shown = np.round(sim.astype(np.float64), 4)
+    np.fill_diagonal(shown, 0.0)
+    rows, cols = np.nonzero(np.triu(shown >= NEAR_DUPLICATE, k=1))
+    return [{"a": names[int(i)], "b": names[int(j)], "similarity": float(shown[i, j])}
+            for i, j in zip(rows, cols, strict=True)]
+
+
 def matrices(posts: list[ResolvedPost], library: Library, order: str = "similarity") -> Matrices:
     """Similarity, cluster coverage, KSF levels, nearest neighbours and near-duplicates."""
     x, columns = incidence(posts)
@@ -231,16 +251,7 @@ def matrices(posts: list[ResolvedPost], library: Library, order: str = "similari
     dimensions = [{"id": dim_ids[i], "title": ksf_entries[i].title} for i in keep]
     levels = levels[:, keep]
     names = [p.name for p in posts]
-    nearest, duplicates = [], []
-    if len(posts) > 1:
-        masked = sim.copy()
-        np.fill_diagonal(masked, -1.0)
-        best = masked.argmax(axis=1)
-        nearest = [{"post": names[i], "nearest": names[int(best[i])] if masked[i, best[i]] > 0 else None,
-                    "similarity": round(float(masked[i, best[i]]), 4)} for i in range(len(posts))]
-        pair_rows, pair_cols = np.nonzero(np.triu(masked >= NEAR_DUPLICATE - 1e-6, k=1))
-        duplicates = [{"a": names[int(i)], "b": names[int(j)], "similarity": round(float(sim[i, j]), 4)}
-                      for i, j in zip(pair_rows, pair_cols, strict=True)]
+    nearest, duplicates = nearest_neighbours(sim, names), near_duplicates(sim, names)
     return Matrices(names, sim, clusters, coverage, dimensions, levels, nearest, duplicates,
                     [p.terms["title"] for p in posts])
 
