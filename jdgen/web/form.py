@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema import load_schema
+from .picker import apply_picks, attach_picker
 
 #: Lists whose blank row is shown open when the list is empty: a post is mostly its duties.
 OPEN_WHEN_EMPTY = {"duties"}
@@ -54,6 +55,7 @@ class Node:
     collapse: str = ""  # rows/groups written as a plain string when only this key is set
     map_rows: bool = False
     open_new: bool = False  # the blank row is shown open (not behind "Add …")
+    picker: dict[str, Any] = field(default_factory=dict)  # kind 'picker': see picker.py
 
     @property
     def id(self) -> str:
@@ -149,6 +151,8 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
             context = {**context, "framework": values["framework"]}
         node.children = [_node(k, (*path, k), s, root, values.get(k), k in req, context)
                          for k, s in shape.get("properties", {}).items()]
+        if dotted == "duties" and context.get("library") is not None and not context.get("no_picker"):
+            attach_picker(node, values, context)
         if collapse == TEXT_KEY:
             text = Node("text", f"{name}.{TEXT_KEY}", (*path, TEXT_KEY), f"{node.label} as text",
                         "Either this text or the fields below.", value=value if isinstance(value, str) else "")
@@ -171,7 +175,8 @@ def _node(key: str, path: tuple[str | int, ...], schema: dict[str, Any], root: d
         node.row_schema = {"group": item_kind == "object"}
         node.open_new = dotted in OPEN_WHEN_EMPTY and not entries
         for i, entry in enumerate([*entries, None]):
-            row = _node(key, (*path, i), items, root, entry, False, context)
+            row_context = {**context, "no_picker": True} if entry is None and entries else context
+            row = _node(key, (*path, i), items, root, entry, False, row_context)
             node.rows.append(row.children if row.kind == "group" else [row])
         node.value = item_collapse
         return node
@@ -274,6 +279,9 @@ def _read(node: Node, form: dict[str, list[str]]) -> Any:
                 value = _read(_renamed(child, node.name, i), form)
                 if value is not None:
                     row[child.path[-1]] = value
+            for child in template:
+                if child.kind == "picker":
+                    row = apply_picks(row, _renamed(child, node.name, i), [c.path[-1] for c in template], form)
             if row:
                 found.append(row)
         if not found:
@@ -286,7 +294,7 @@ def _read(node: Node, form: dict[str, list[str]]) -> Any:
         if node.collapse == "single" and len(rows) == 1:
             return rows[0]
         return rows
-    if node.kind == "checks":
+    if node.kind in ("checks", "picker"):
         chosen = [v for v in form.get(node.name, []) if v]
         if not chosen:
             return None
@@ -331,7 +339,7 @@ def _moved(node: Node, old: str, new: str) -> Node:
     name = new + node.name[len(old):] if node.name == old or node.name.startswith(old + ".") else node.name
     return Node(node.kind, name, node.path, node.label, node.help, node.required, node.value, node.options,
                 [_moved(c, old, new) for c in node.children], [[_moved(c, old, new) for c in row] for row in node.rows],
-                node.row_schema, node.collapse, node.map_rows, node.open_new)
+                node.row_schema, node.collapse, node.map_rows, node.open_new, node.picker)
 
 
 def to_data(form: dict[str, list[str]], context: dict[str, Any]) -> dict[str, Any]:

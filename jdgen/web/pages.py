@@ -43,6 +43,7 @@ def form_context(loaded: Loaded) -> dict[str, Any]:
         "clusters": {fw.id: [(c.code, f"{c.shown_code}: {c.title}" + (" (required)" if c.required else ""))
                              for c in fw.clusters] for fw in duty},
         "canonical": library.canonical_id,
+        "library": library,
     }
 
 

@@ -49,6 +49,25 @@
       var first = copy.querySelector("input, textarea, select");
       if (first) { first.focus(); }
     });
+    /* Compose picker: a cluster's box sets its items' boxes, and the form then reads the items
+       against the new state (the hidden field the server draws for a taken cluster). */
+    document.addEventListener("change", function (e) {
+      var box = e.target, set = box.closest ? box.closest("fieldset.pick-cluster") : null;
+      if (!set || !box.matches("legend input[type=checkbox]")) { return; }
+      set.querySelectorAll(".pick-items input[type=checkbox]").forEach(function (i) { i.checked = box.checked; });
+      var was = set.querySelector("input[type=hidden][name$='._was']");
+      if (box.checked && !was) {
+        was = document.createElement("input");
+        was.type = "hidden";
+        was.name = set.getAttribute("data-was-name");
+        was.value = set.getAttribute("data-cluster");
+        set.appendChild(was);
+      } else if (!box.checked && was) {
+        was.remove();
+      }
+      var items = set.querySelector("details.pick-items");
+      if (items && box.checked) { items.open = true; }
+    }, true);
     /* Compose: a new framework changes the clusters offered: show the form again. */
     var form = document.getElementById("compose");
     if (form) {
