@@ -6,6 +6,7 @@ reported with file, sheet and row, all together, before any analysis."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -102,14 +103,36 @@ class Rating:
     row: int = field(compare=False, default=0)
 
 
+CSV_UTF8_HINT = 'save it from your spreadsheet as "CSV UTF-8 (Comma delimited) (*.csv)"'
+
+
 def _rows_csv(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]]]:
     shown = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        out.add(shown, 0, 0, f"cannot read file: {exc}", code="read-error")
+        raw = path.read_bytes()
+    except OSError as exc:
+        out.add(shown, 0, 0, f"cannot read file: {exc.strerror or exc}", code="read-error")
         return
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        out.add(shown, line, 0, "not UTF-8 text", hint=CSV_UTF8_HINT, code="encoding")
+        return
+    reader = csv.reader(io.StringIO(text))
+    number = 0
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            why = str(exc)
+            if "field larger than field limit" in why:
+                why = f"a cell is longer than {csv.field_size_limit():,} characters"
+            out.add(shown, reader.line_num, 0, f"cannot read row {number + 1}: {why}", code="read-error")
+            return
+        if row is None:
+            return
+        number += 1
         yield shown, number, row
 
 
@@ -129,10 +152,23 @@ def _rows_xlsx(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]
                         code="assessment-sheet")
             return
         where = f"{shown}[{SHEET}]"
-        for number, values in enumerate(wb[SHEET].iter_rows(values_only=True), start=1):
+        rows = wb[SHEET].iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:  # read-only workbooks parse the sheet as it is read: damage shows up here
+                values = next(rows, None)
+            except Exception as exc:  # a truncated sheet (ParseError), a CRC error (BadZipFile), …
+                out.add(where, number + 1, 0, f"cannot read the workbook after row {number}: it is damaged "
+                        f"({type(exc).__name__})", hint="open it in your spreadsheet and save it again",
+                        code="read-error")
+                return
+            if values is None:
+                return
+            number += 1
             yield where, number, ["" if v is None else _cell_text(v) for v in values]
     finally:
-        wb.close()
+        with contextlib.suppress(Exception):  # closing a damaged archive can fail too
+            wb.close()
 
 
 def _cell_text(value: Any) -> str:
@@ -156,7 +192,10 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
         rows = _rows_xlsx(f, out) if f.suffix.lower() == ".xlsx" else _rows_csv(f, out)
         header: dict[str, int] | None = None
         empty = True
-        for where, number, row in rows:
+        all_rows = list(rows)
+        if _blank_template(all_rows, f, out):
+            continue
+        for where, number, row in all_rows:
             empty = False
             if header is None:
                 header = _header(where, row, out)
@@ -164,6 +203,8 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
                     break
                 continue
             if not "".join(row).strip():
+                continue
+            if _control_chars(where, number, row, out):
                 continue
             cells = {name: (restore(row[i].strip()) if i < len(row) else "") for name, i in header.items()}
             rating = _rating(where, number, header, cells, known_set, known, out)
@@ -184,8 +225,42 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
     return ratings
 
 
+def _blank_template(rows: list[tuple[str, int, list[str]]], path: Path, out: Collector) -> bool:
+    """True (and one message) for a checklist template nobody has filled in: no person, no rating."""
+    if len(rows) < 2:
+        return False
+    names = [c.strip().lower() for c in rows[0][2]]
+    if "person" not in names or "rating" not in names:
+        return False
+    person, rating = names.index("person"), names.index("rating")
+    data = [r for _, _, r in rows[1:] if "".join(r).strip()]
+    filled = [r for r in data if any(i < len(r) and r[i].strip() for i in (person, rating))]
+    if data and not filled:
+        out.add(rows[0][0], 0, 0, f"no ratings: the checklist's {len(data)} rows have no person and no rating",
+                hint="fill in the person and rating columns (0 to 3) for each item", code="assessment-row")
+        return True
+    return False
+
+
+def _control_chars(where: str, number: int, row: list[str], out: Collector) -> bool:
+    from .yamlio import CONTROL_CHARS
+
+    for i, cell in enumerate(row):
+        found = CONTROL_CHARS.search(cell)
+        if found:
+            out.add(where, number, i + 1, f"control character U+{ord(found.group()):04X} in a cell",
+                    hint="remove it; cells may hold tabs and line breaks but no other control characters",
+                    code="control-character")
+            return True
+    return False
+
+
 def _header(where: str, row: list[str], out: Collector) -> dict[str, int] | None:
     names = [c.strip().lower() for c in row]
+    if len([n for n in names if n]) == 1 and ";" in names[0] and "person" in names[0]:
+        out.add(where, 1, 1, "the columns are separated by semicolons, not commas",
+                hint=CSV_UTF8_HINT + ", or use the XLSX template", code="assessment-header")
+        return None
     problems = False
     for i, name in enumerate(names):
         if name and name not in COLUMNS:

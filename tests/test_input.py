@@ -303,3 +303,88 @@ def test_suggest_only_close_names(name: str, options: list[str], expected: str) 
     from jdgen.schema import suggest
 
     assert suggest(name, options) == expected
+
+
+# --- §2/§5 assessments -----------------------------------------------------------------------------
+
+TEAM_POST = str(FIXTURES / "training" / "team-post.yaml")
+TEAM = FIXTURES / "training" / "team"
+
+
+def _gap(jdgen: Invoke, *files: str) -> tuple[int, str]:
+    args = ["gap", "--post", TEAM_POST]
+    for f in files:
+        args += ["--assessments", f]
+    result = jdgen(*args, "-f", "json", "-o", "out")
+    _no_traceback(result.output)
+    return result.exit_code, result.stderr
+
+
+def test_csv_field_over_the_limit(jdgen: Invoke, here: Path) -> None:
+    (here / "a.csv").write_text("person,item,rating,comment\nann,C1,2," + "x" * 140_000 + "\n", encoding="utf-8")
+    code, err = _gap(jdgen, "a.csv")
+    assert code == 1
+    assert "a.csv:2:1: error: cannot read row 2: a cell is longer than 131,072 characters" in err
+
+
+def test_csv_not_utf8_says_save_as_csv_utf8(jdgen: Invoke, here: Path) -> None:
+    (here / "a.csv").write_bytes("person,item,rating,comment\nRené,C1,2,\n".encode("cp1252"))
+    code, err = _gap(jdgen, "a.csv")
+    assert code == 1
+    assert "a.csv:2:1: error: not UTF-8 text\n" in err and '"CSV UTF-8 (Comma delimited) (*.csv)"' in err
+
+
+def test_semicolon_csv(jdgen: Invoke, here: Path) -> None:
+    (here / "a.csv").write_text("person;item;rating;comment\nann;C1;2;\n", encoding="utf-8")
+    code, err = _gap(jdgen, "a.csv")
+    assert code == 1
+    assert "a.csv:1:1: error: the columns are separated by semicolons, not commas" in err
+    assert err.count("error:") == 1
+
+
+def test_blank_checklist_template_is_one_message(jdgen: Invoke, here: Path) -> None:
+    assert jdgen("checklist", "--post", TEAM_POST, "-f", "csv,xlsx", "-o", "tmpl").exit_code == 0
+    for name in ("team-post-checklist.csv", "team-post-checklist.xlsx"):
+        code, err = _gap(jdgen, str(here / "tmpl" / name))
+        assert code == 1
+        assert err.count("error:") == 1
+        assert "error: no ratings: the checklist's" in err
+
+
+def test_control_character_in_a_csv_cell(jdgen: Invoke, here: Path) -> None:
+    rows = (TEAM / "alice.csv").read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1] + "ring\x07"
+    (here / "a.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, err = _gap(jdgen, "a.csv")
+    assert code == 1
+    assert "a.csv:2:4: error: control character U+0007 in a cell" in err
+
+
+def _damaged_xlsx(here: Path, how: str) -> Path:
+    import zipfile
+
+    source = FIXTURES / "training" / "team.xlsx"
+    target = here / "d.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if how == "truncated" and info.filename.startswith("xl/worksheets/sheet"):
+                data = data[: len(data) // 2]
+            zout.writestr(info, data)
+    if how == "crc":
+        raw = bytearray(target.read_bytes())
+        with zipfile.ZipFile(target) as z:
+            info = next(i for i in z.infolist() if i.filename.startswith("xl/worksheets/sheet"))
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        raw[start + info.compress_size // 2] ^= 0xFF  # one byte of the sheet's data flipped
+        target.write_bytes(bytes(raw))
+    return target
+
+
+@pytest.mark.parametrize("how", ["truncated", "crc"])
+def test_damaged_xlsx_names_the_file(jdgen: Invoke, here: Path, how: str) -> None:
+    _damaged_xlsx(here, how)
+    code, err = _gap(jdgen, "d.xlsx")
+    assert code == 1
+    assert ("damaged" in err) or ("cannot read workbook: Bad CRC-32" in err)
+    assert err.splitlines()[0].startswith("d.xlsx")
