@@ -209,6 +209,18 @@ def test_checklist_form_gives_the_csv_gap_reads_and_upload_gives_the_report(clie
     assert refused.status_code == 422 and "NOPE" in refused.get_data(as_text=True)
 
 
+def test_checklist_csv_neutralises_formulas_and_gap_reads_them_back(client: FlaskClient) -> None:
+    html = client.get("/training?post=pwp", base_url=ORIGIN).get_data(as_text=True)
+    token = client.get("/api/session", base_url=ORIGIN).get_json()["csrf_token"]
+    ids = [line.split('name="rating-')[1].split('"')[0] for line in html.split("\n") if 'name="rating-' in line]
+    form = {"csrf_token": token, "post": "pwp", "person": "=HYPERLINK(\"x\")",
+            **{f"rating-{i}": "3" for i in ids}, f"rating-{ids[0]}": "1", f"comment-{ids[0]}": "-2+3"}
+    r = client.post("/training/checklist", data=form, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    assert {row["person"] for row in rows} == {"'=HYPERLINK(\"x\")"}
+    assert rows[0]["comment"] == "'-2+3" and rows[0]["rating"] == "1"
+
+
 def test_openapi_description_is_served(client: FlaskClient) -> None:
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")

@@ -374,6 +374,7 @@ def checklist_csv() -> Response:
     import io
 
     from ..assessments import COLUMNS, SCALE, checklist_items
+    from ..render.cells import row as safe_row
 
     _, post = _post(request.form.get("post", ""))
     person = " ".join(request.form.get("person", "").split())[:200]
@@ -387,7 +388,7 @@ def checklist_csv() -> Response:
         if rating and (not rating.isdigit() or int(rating) not in SCALE):
             abort(400, description=f"rating of {item.id} must be one of {', '.join(map(str, SCALE))}")
         comment = " ".join(request.form.get(f"comment-{item.id}", "").split())[:2000]
-        writer.writerow([person, item.id, rating, comment, item.text])
+        writer.writerow(safe_row([person, item.id, rating, comment, item.text]))  # no formula injection
     safe = "".join(ch if ch.isalnum() else "-" for ch in person).strip("-")[:60] or "person"
     response = Response(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{post.name}-{safe}.csv"'
