@@ -112,6 +112,21 @@ def test_compose_preview_save_and_download(page: Any, base_url: str, workspace: 
     assert Path(download.path()).read_bytes().startswith(b"PK")
 
 
+def test_picker_tick_shows_in_the_preview(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/compose?name=pwp")
+    preview = page.frame_locator("iframe.preview")
+    preview.get_by_text("Take a turn on the service").first.wait_for()
+    assert preview.get_by_text("Plan psycho-educational and skills groups").count() == 0
+    page.locator("#f-duties-0-clusters-c-G").locator("xpath=ancestor::fieldset[1]").locator(
+        "summary").first.click()
+    page.locator("#f-duties-0-clusters-G1").focus()
+    page.keyboard.press("Space")  # a keyboard user ticks an item of an untaken cluster
+    assert page.locator("#f-duties-0-clusters-G1").is_checked()
+    preview.get_by_text("Plan psycho-educational and skills groups").first.wait_for()
+    page.locator("#f-duties-0-clusters-c-O").check()  # a cluster ticks its items at once
+    assert page.locator("#f-duties-0-clusters-O1").is_checked()
+
+
 def test_keyboard_reaches_the_form_from_the_skip_link(page: Any, base_url: str) -> None:
     page.goto(base_url + "/compose?name=pwp")
     page.keyboard.press("Tab")
