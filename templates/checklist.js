@@ -4,8 +4,13 @@
   "use strict";
   var form = document.getElementById("checklist");
   var status = document.getElementById("status");
+  // A cell a spreadsheet could read as a formula gets a leading apostrophe (OWASP's advice;
+  // the same rule as jdgen/render/cells.py, and `jdgen gap` removes it again when reading).
+  function safe(text) {
+    return /^[\t\r]/.test(text) || /^\s*[=+\-@]/.test(text) ? "'" + text : text;
+  }
   function cell(value) {
-    var text = String(value);
+    var text = safe(String(value));
     return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
   }
   function buildCsv() {

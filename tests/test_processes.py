@@ -83,7 +83,9 @@ def test_ctrl_c_stops_the_build_at_once(tmp_path: Path) -> None:
     workers = _wait_for_workers(proc, out, written=True)
     proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=5)
+        # Generous, for a loaded machine: the time it takes is measured by benchmarks/bench_interrupt.py;
+        # that it stopped rather than finishing is asserted below (fewer than 40 PDFs).
+        proc.wait(timeout=20)
     finally:
         proc.kill()
     assert proc.returncode == 130

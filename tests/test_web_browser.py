@@ -158,3 +158,34 @@ def test_axe_does_report_violations(page: Any) -> None:
     page.set_content('<html lang="en"><body><main><h1>x</h1><img src="data:,"><input></main></body></html>')
     ids = {v["id"] for v in axe_violations(page)}
     assert {"image-alt", "label"} <= ids
+
+
+def test_checklist_document_saves_formula_cells_neutralised(page: Any, tmp_path: Path) -> None:
+    """The checklist HTML that `jdgen checklist` writes saves its CSV with formula-like text
+    neutralised, and `jdgen gap` reads the person's words back unchanged."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from jdgen.cli import main
+
+    post = ROOT / "examples" / "posts" / "pwp.yaml"
+    result = CliRunner().invoke(main, ["checklist", "--post", str(post), "-f", "html", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    page.goto((tmp_path / "pwp-checklist.html").as_uri())
+    page.fill("#person", "=HYPERLINK(1)")
+    for radio in page.locator("tr.item").all():
+        radio.locator("input[type=radio]").first.check()
+    first_comment = page.locator("tr.item").first.locator("input[type=text], input:not([type]), textarea").first
+    first_comment.fill("@SUM(A1)")
+    text = page.evaluate("window.jdgenChecklistCsv()")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0] == "'=HYPERLINK(1)" and rows[1][3] == "'@SUM(A1)"
+    assert all(r[0] == "'=HYPERLINK(1)" for r in rows[1:])
+    (tmp_path / "returns").mkdir()
+    (tmp_path / "returns" / "return.csv").write_text(text, encoding="utf-8")
+    gap = CliRunner().invoke(main, ["gap", "--post", str(post), "--assessments", str(tmp_path / "returns"),
+                                    "-f", "json", "-o", str(tmp_path / "gap")])
+    assert gap.exit_code == 0, gap.output
+    assert "=HYPERLINK(1)" in (tmp_path / "gap").joinpath("pwp-gap.json").read_text(encoding="utf-8")
