@@ -187,8 +187,8 @@ def _load_cache(out: Path) -> dict[str, Any]:
 def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = False,
           progress: Callable[[BuildResult], None] | None = None,
           loaded: tuple[Any, Any] | None = None) -> list[BuildResult]:
-    """Build every post; unchanged posts are skipped unless `force`. Ctrl-C stops the workers at
-    once, removes what they were writing, and is raised again for the CLI to report.
+    """Build every post; unchanged posts are skipped unless `force`. Ctrl-C (or a write error) stops
+    the workers at once, removes what they were writing, and is raised again for the CLI to report.
 
     `loaded` is the (library, settings) the caller already loaded: used here and handed to the
     worker processes once, through the pool initializer, instead of being read again in each.
@@ -197,8 +197,10 @@ def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = F
         _share(options.workspace, *loaded, _clauses())
     try:
         return _build(targets, options, jobs, force, progress)
-    except KeyboardInterrupt:
-        remove_stale_temporaries(options.out)  # any a stopped worker left (live writers hold a lock)
+    except BaseException:
+        # Ctrl-C, or a write error that stops the build: the workers were ended, perhaps mid-write,
+        # so remove any temporary file they left (live writers hold a lock and are left alone).
+        remove_stale_temporaries(options.out)
         raise
 
 
