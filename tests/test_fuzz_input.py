@@ -1,6 +1,6 @@
 """Mutated inputs through the real CLI: any outcome but a clean message and exit 0/1/2 is a bug.
 
-A small deterministic mutation run (seeded; no Hypothesis yet, see the closing report of issue 11):
+A small deterministic mutation run (seeded; the Hypothesis fuzz test is tests/test_fuzz_hypothesis.py):
 line deletions and duplications, truncation, inserted control characters and brackets, swapped
 values, deep nesting, in an example post and a checklist CSV."""
 
