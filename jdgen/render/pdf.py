@@ -3,6 +3,7 @@ the same input gives the same bytes."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import warnings
@@ -33,7 +34,9 @@ def weasyprint() -> ModuleType:
     return module  # type: ignore[no-any-return]
 
 
+@functools.cache
 def _fetcher_class() -> Any:
+    """The fetcher class, defined once per process (it subclasses WeasyPrint's, imported lazily)."""
     url_fetcher: Any = weasyprint().urls.URLFetcher
 
     class SafeFetcher(url_fetcher):  # type: ignore[misc]
