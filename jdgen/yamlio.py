@@ -286,10 +286,43 @@ def _too_deep(text: str) -> tuple[int, int] | None:
                     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(exc):
+            # PyYAML >= 6.0.4 refuses 1,000 levels itself, while scanning ahead of the first event
+            # we could count: find our limit in the text instead, so the message is jdgen's.
+            return _flow_too_deep(text) or _mark_position(getattr(exc, "problem_mark", None))
         return None  # the real parse reports it, with its position
     finally:
         loader.dispose()
+
+
+def _mark_position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """Position of the first '[' or '{' opened more than MAX_DEPTH levels deep, counting brackets
+    outside quotes and comments; used only once the parser has refused the nesting itself."""
+    depth, quote = 0, ""
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+            continue
+        if char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            end = text.find("\n", index)
+            if end < 0:
+                return None
+            quote = "\n"  # skip to the end of the comment line
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line_col(text, index)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
 
 
 def _depth_problem(path: str, line: int, col: int) -> Diagnostic:

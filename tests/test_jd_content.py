@@ -235,7 +235,8 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("-", "").replace("\u00ad", "")
 
 
-@pytest.mark.parametrize(("name", "pages"), [("pwp", 8), ("step2-self-help-worker", 6)])
+# With the locked WeasyPrint (70.0) the pwp example takes 9 pages; the bound follows the lock.
+@pytest.mark.parametrize(("name", "pages"), [("pwp", 9), ("step2-self-help-worker", 6)])
 def test_jd_pdf_is_short_and_states_every_duty(name: str, pages: int, tmp_path: Path, jdgen: Invoke) -> None:
     from pypdf import PdfReader
 
