@@ -42,24 +42,24 @@ NOOP_TARGET_S = 1.0
 
 
 def main() -> None:
-    from jdgen.build import _context, render_format
+    from jdgen.build import render_format
     from jdgen.errors import Collector
     from jdgen.posts import load_post, resolve
+    from jdgen.workspace import load_workspace
 
     print_header("build")
-    workspace = ROOT
-    library, settings, clauses = _context(workspace)
+    workspace = load_workspace(ROOT)
 
     def resolve_post() -> Any:
         doc, problems = load_post(POST)
         assert doc is not None, problems
         out = Collector()
-        post = resolve(doc, library, out, name=POST.stem)
+        post = resolve(doc, workspace, out, name=POST.stem)
         out.raise_if_errors()
         return post
 
     def html_once() -> str:
-        data, _ = render_format(resolve_post(), library, settings, clauses, "html", workspace)
+        data, _ = render_format(resolve_post(), workspace, "html")
         assert isinstance(data, str)
         return data
 
@@ -68,7 +68,7 @@ def main() -> None:
     t_html = median_ms(html_once, HTML_RUNS)
     post = resolve_post()
     t_resolve = median_ms(resolve_post, HTML_RUNS)
-    t_render = median_ms(lambda: render_format(post, library, settings, clauses, "html", workspace), HTML_RUNS)
+    t_render = median_ms(lambda: render_format(post, workspace, "html"), HTML_RUNS)
     print(f"(a) HTML for one post (examples/posts/pwp.yaml, {len(html):,} characters), warm, "
           f"median of {HTML_RUNS}")
     print(f"    {'load + resolve + render_format(html)':<44} {t_html:>8.2f} ms  target <20 ms  "
@@ -83,7 +83,7 @@ def main() -> None:
     HTML = weasyprint().HTML
 
     def jdgen_pdf() -> bytes:
-        data, _ = render_format(post, library, settings, clauses, "pdf", workspace)
+        data, _ = render_format(post, workspace, "pdf")
         assert isinstance(data, bytes)
         return data
 

@@ -150,7 +150,7 @@ def write_posts(folder: Path, count: int, library: Any) -> list[Path]:
     return paths
 
 
-def resolve_all(paths: list[Path], library: Any) -> list[Any]:
+def resolve_all(paths: list[Path], workspace: Any) -> list[Any]:
     """Load and resolve each file once; any error or warning stops the benchmark."""
     from jdgen.errors import Collector
     from jdgen.posts import load_post, resolve
@@ -161,7 +161,7 @@ def resolve_all(paths: list[Path], library: Any) -> list[Any]:
         if doc is None:
             raise SystemExit(f"generated post {path.name} is invalid:\n" + "\n".join(p.format() for p in problems))
         out = Collector()
-        post = resolve(doc, library, out, name=path.stem)
+        post = resolve(doc, workspace, out, name=path.stem)
         if out.items:
             raise SystemExit(f"generated post {path.name} has problems:\n"
                              + "\n".join(p.format() for p in out.items))
@@ -190,15 +190,14 @@ import json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 import jdgen.cli, jdgen.reports
-from jdgen.library import load_library
-from jdgen.config import Settings
 from jdgen.reports import load_posts, render_compare
+from jdgen.workspace import load_workspace
 t1 = time.perf_counter()
-library = load_library(None)
+workspace = load_workspace(Path.cwd())
 t2 = time.perf_counter()
-posts, _ = load_posts([Path(sys.argv[1])], library)
+posts, _ = load_posts([Path(sys.argv[1])], workspace)
 t3 = time.perf_counter()
-render_compare(posts, library, "json", "similarity", Settings(), Path.cwd())
+render_compare(posts, workspace, "json", "similarity")
 t4 = time.perf_counter()
 print(json.dumps({"imports": t1 - t0, "library": t2 - t1, "load_posts": t3 - t2, "render": t4 - t3}))
 """
@@ -252,11 +251,12 @@ def run_with_rss(args: list[str]) -> tuple[float, int]:
 
 def main() -> None:
     from jdgen.compare import matrices
-    from jdgen.library import load_library
     from jdgen.reports import load_posts
+    from jdgen.workspace import load_workspace
 
     print_header("compare")
-    library = load_library(None)
+    workspace = load_workspace(ROOT)
+    library = workspace.library
     with tempfile.TemporaryDirectory(prefix="jdgen-bench-") as tmp:
         folder = Path(tmp) / "posts"
         folder.mkdir()
@@ -264,7 +264,7 @@ def main() -> None:
         paths = write_posts(folder, FILES, library)
         t_write = time.perf_counter() - start
         start = time.perf_counter()
-        resolved = resolve_all(paths, library)
+        resolved = resolve_all(paths, workspace)
         t_resolve = time.perf_counter() - start
         items = [len(p.duties) + len(p.competences) for p in resolved]
         distinct = len({frozenset(p.framework_ids()) for p in resolved})
@@ -332,7 +332,7 @@ def main() -> None:
         loaded: list[Any] = []
 
         def load() -> None:
-            loaded[:] = load_posts([subset], library)[0]
+            loaded[:] = load_posts([subset], workspace)[0]
 
         t_load = statistics.median(timed(load, CLI_RUNS))
         if len(loaded) != CLI_POSTS:
@@ -347,7 +347,7 @@ def main() -> None:
         print(f"    the same steps timed inside one fresh process (median of {CLI_RUNS}):")
         for label, key in (("interpreter start-up (python -c pass)", "startup"),
                            ("import jdgen.cli, jdgen.reports", "imports"),
-                           ("load_library(None)", "library"),
+                           ("load_workspace (library and settings)", "library"),
                            (f"load_posts: load + resolve {CLI_POSTS} files", "load_posts"),
                            ("render_compare(json), 1st call (imports NumPy)", "render")):
             print(f"      {label:<50} {cold[key]:>8.3f} s")

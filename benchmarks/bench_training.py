@@ -206,22 +206,22 @@ def print_stages(steps: dict[str, float]) -> None:
 def main() -> None:
     import jdgen.curriculum
     from jdgen.assessments import checklist_items
-    from jdgen.build import _context
     from jdgen.curriculum import framework_curriculum
     from jdgen.errors import Collector
     from jdgen.posts import resolve_file
     from jdgen.training import write_curriculum, write_gap
+    from jdgen.workspace import load_workspace
 
     do_profile = "--profile" in sys.argv[1:]
     print_header("training")
-    workspace = ROOT
-    library, settings, _ = _context(workspace)
+    workspace = load_workspace(ROOT)
+    library = workspace.library
 
     with tempfile.TemporaryDirectory(prefix="jdgen-bench-") as tmp_name:
         tmp = Path(tmp_name)
         post_path = tmp / "team-post.yaml"
         write_team_post(post_path, library)
-        post = resolve_file(post_path, library)
+        post = resolve_file(post_path, workspace)
         if post.warnings:
             raise SystemExit("generated post has warnings:\n" + "\n".join(w.format() for w in post.warnings))
         known = [i.id for i in checklist_items(post)]
@@ -251,7 +251,7 @@ def main() -> None:
 
         def gap(path: Path) -> list[Path]:
             problems = Collector()
-            written = write_gap(post, library, [path], GAP_FORMATS, out, settings, workspace, problems)
+            written = write_gap(post, workspace, [path], GAP_FORMATS, out, problems)
             if problems.items or len(written) != len(GAP_FORMATS):
                 raise SystemExit(f"write_gap reported {len(problems.items)} problem(s), e.g. "
                                  f"{problems.items[0].format() if problems.items else '-'}")
@@ -270,7 +270,7 @@ def main() -> None:
         module_of = {ident: (str(m.number), m.title)
                      for m in jdgen.curriculum.post_curriculum(post, library).modules
                      for o in m.outcomes for ident in o.competences}
-        doc = GapDocument(post, gap_analysis(post, ratings, module_of), len(known), settings, workspace)
+        doc = GapDocument(post, gap_analysis(post, ratings, module_of), len(known), workspace)
         gap_html(doc)  # warm-up
         t_html = statistics.median(timed(lambda: gap_html(doc), GAP_RUNS))
 
@@ -297,7 +297,7 @@ def main() -> None:
         def curriculum() -> list[Path]:
             # looked up on the module each time, so that stage_times can wrap it
             c = jdgen.curriculum.framework_curriculum(library, "ips")
-            return write_curriculum(c, "curriculum-ips", ["html"], cur_out, settings, workspace)
+            return write_curriculum(c, "curriculum-ips", ["html"], cur_out, workspace)
 
         files = curriculum()  # warm-up
         t_cur = median_ms(curriculum, CURRICULUM_RUNS)

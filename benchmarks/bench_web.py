@@ -49,6 +49,7 @@ def main() -> None:
 
     from jdgen.build import BuildOptions, build_post
     from jdgen.web import create_app
+    from jdgen.workspace import load_workspace
 
     print_header("web")
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,14 +82,15 @@ def main() -> None:
         checks = [timed(check) for _ in range(40)]
         htmls = [timed(lambda: render("html")) for _ in range(40)]
 
-        options = BuildOptions(out=ws / "out", formats=("pdf",), workspace=ws)
+        options = BuildOptions(out=ws / "out", formats=("pdf",))
+        workspace = load_workspace(ws)
         post = ws / "posts" / "pwp.yaml"
         render("pdf")
-        build_post(post, options)
+        build_post(post, workspace, options)
         web_pdf, build_pdf = [], []
         for _ in range(3):
             web_pdf.append(timed(lambda: render("pdf")))
-            build_pdf.append(timed(lambda: build_post(post, options)))
+            build_pdf.append(timed(lambda: build_post(post, workspace, options)))
 
     ms = 1000
     print("(a) preview as you type (POST /compose/check, the pwp form)")

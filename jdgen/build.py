@@ -14,13 +14,11 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from . import __version__
-from .bundled import bundled_root
-from .errors import Collector, Diagnostic, JdgenError, display_path
-from .library import discover, yaml_files
+from .errors import Diagnostic, JdgenError, display_path
+from .library import yaml_files
 from .output import (
     OutputError,
     folder_lock,
@@ -30,6 +28,10 @@ from .output import (
     write_atomic,
 )
 from .registry import KINDS
+from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .posts import ResolvedPost
 
 JOB_DESCRIPTION = "job-description"
 FORMATS = KINDS[JOB_DESCRIPTION].names
@@ -43,7 +45,6 @@ RESERVED = {Path(CACHE_FILE).stem: CACHE_FILE}
 class BuildOptions:
     out: Path
     formats: tuple[str, ...]
-    workspace: Path
     strict: bool = False
     profile: str | None = None  # None: jdgen.yaml's `profile`, else jd
     show_warnings: bool = False  # HTML preview only
@@ -65,23 +66,6 @@ def post_files(target: Path) -> list[Path]:
     return yaml_files(target) if target.is_dir() else [target]
 
 
-def _digest_files(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(str(p).encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def library_fingerprint(workspace: Path) -> str:
-    """Everything besides the post that changes the output: library, templates, settings, version."""
-    sources = discover(workspace)
-    templates = [p for folder in (bundled_root() / "templates", workspace / "templates") if folder.is_dir()
-                 for p in folder.rglob("*") if p.is_file()]
-    extra = [workspace / "jdgen.yaml"] if (workspace / "jdgen.yaml").is_file() else []
-    return _digest_files(sources.all_paths() + templates + extra) + __version__
-
-
 def fingerprint(post: Path, shared: str, options: BuildOptions) -> str:
     h = hashlib.sha256(post.read_bytes())
     h.update(shared.encode())
@@ -91,43 +75,18 @@ def fingerprint(post: Path, shared: str, options: BuildOptions) -> str:
     return h.hexdigest()
 
 
-_STATE: dict[str, Any] = {}
+#: The one Workspace of a build worker process, set once by the pool initializer (`_worker_init`),
+#: so that it is not pickled again with every post; the parent process never reads it.
+_WORKER_WORKSPACE: list[Workspace] = []
 
 
-def _clauses() -> dict[str, str]:
-    from .yamlio import load_strict
-
-    return dict(load_strict(bundled_root() / "templates" / "clauses.yaml").data or {})
-
-
-def _share(workspace: Path, library: Any, settings: Any, clauses: dict[str, str]) -> None:
-    """Pool initializer: the parent's library and settings, handed to each worker once."""
-    _STATE[str(workspace.resolve())] = (library, settings, clauses)
-
-
-def _context(workspace: Path) -> tuple[Any, Any, dict[str, str]]:
-    """Library, settings and default clauses: as handed over by the parent, else loaded once."""
-    key = str(workspace.resolve())
-    if key not in _STATE:
-        from .config import load_config
-        from .library import load_library
-
-        out = Collector()
-        settings = load_config(workspace / "jdgen.yaml", out)
-        out.raise_if_errors()
-        _STATE[key] = (load_library(workspace), settings, _clauses())
-    result: tuple[Any, Any, dict[str, str]] = _STATE[key]
-    return result
-
-
-def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildResult:
+def build_post(post_path: Path, workspace: Workspace, options: BuildOptions, fp: str = "") -> BuildResult:
     """Resolve one post and write each format; errors are returned, never raised."""
     result = BuildResult(str(post_path), post_path.stem, "failed", fingerprint=fp)
     try:
-        library, settings, clauses = _context(options.workspace)
         from .posts import resolve_file
 
-        post = resolve_file(post_path, library, settings.organisation, settings.full_time_hours, settings.about)
+        post = resolve_file(post_path, workspace)
         result.diagnostics += post.warnings
         if options.strict and post.warnings:
             return result
@@ -135,8 +94,7 @@ def build_post(post_path: Path, options: BuildOptions, fp: str = "") -> BuildRes
         from .registry import render, write_all
         from .render.documents import JobDocument
 
-        doc = JobDocument(post, library, settings, clauses, options.workspace, options.profile or settings.profile,
-                          options.show_warnings)
+        doc = JobDocument(post, workspace, options.profile or workspace.settings.profile, options.show_warnings)
         documents = render(JOB_DESCRIPTION, options.formats, doc)
         result.diagnostics += [_refused(result.post, url) for url in doc.refused]
         if options.strict and result.diagnostics:
@@ -165,14 +123,14 @@ def _refused(post: str, url: str) -> Diagnostic:
                       "may be used", "warning", code="fetch-refused")
 
 
-def render_format(post: Any, library: Any, settings: Any, clauses: dict[str, str], fmt: str,
-                  workspace: Path, profile: str = "jd", show_warnings: bool = False) -> tuple[bytes | str, list[str]]:
+def render_format(post: ResolvedPost, workspace: Workspace, fmt: str, profile: str = "jd",
+                  show_warnings: bool = False) -> tuple[bytes | str, list[str]]:
     """One document in one format and profile, through the registry; returns its content and any
     refused URLs (PDF). Warnings are shown only in HTML, and only when asked."""
     from .registry import renderer
     from .render.documents import JobDocument
 
-    doc = JobDocument(post, library, settings, clauses, workspace, profile, show_warnings)
+    doc = JobDocument(post, workspace, profile, show_warnings)
     return renderer(JOB_DESCRIPTION, fmt)(doc), doc.refused
 
 
@@ -184,19 +142,13 @@ def _load_cache(out: Path) -> dict[str, Any]:
         return {}
 
 
-def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = False,
-          progress: Callable[[BuildResult], None] | None = None,
-          loaded: tuple[Any, Any] | None = None) -> list[BuildResult]:
+def build(targets: list[Path], workspace: Workspace, options: BuildOptions, jobs: int, force: bool = False,
+          progress: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
     """Build every post; unchanged posts are skipped unless `force`. Ctrl-C (or a write error) stops
     the workers at once, removes what they were writing, and is raised again for the CLI to report.
-
-    `loaded` is the (library, settings) the caller already loaded: used here and handed to the
-    worker processes once, through the pool initializer, instead of being read again in each.
-    """
-    if loaded is not None:
-        _share(options.workspace, *loaded, _clauses())
+    The workspace is handed to each worker process once, through the pool initializer."""
     try:
-        return _build(targets, options, jobs, force, progress)
+        return _build(targets, workspace, options, jobs, force, progress)
     except BaseException:
         # Ctrl-C, or a write error that stops the build: the workers were ended, perhaps mid-write,
         # so remove any temporary file they left (live writers hold a lock and are left alone).
@@ -204,7 +156,7 @@ def build(targets: list[Path], options: BuildOptions, jobs: int, force: bool = F
         raise
 
 
-def _build(targets: list[Path], options: BuildOptions, jobs: int, force: bool,
+def _build(targets: list[Path], workspace: Workspace, options: BuildOptions, jobs: int, force: bool,
            progress: Callable[[BuildResult], None] | None) -> list[BuildResult]:
     started = time.time()
     posts = [p for t in targets for p in post_files(t)]
@@ -213,7 +165,7 @@ def _build(targets: list[Path], options: BuildOptions, jobs: int, force: bool,
     prepare_folder(options.out)
     remove_stale_temporaries(options.out, older_than=started)
     cache = _load_cache(options.out)
-    shared = library_fingerprint(options.workspace)
+    shared = workspace.fingerprint
     results: list[BuildResult] = []
     todo: list[tuple[Path, str]] = []
     for post in posts:
@@ -228,10 +180,10 @@ def _build(targets: list[Path], options: BuildOptions, jobs: int, force: bool,
         else:
             todo.append((post, fp))
     if jobs > 1 and len(todo) > 1:
-        results += _build_parallel(todo, options, min(jobs, len(todo)), progress)
+        results += _build_parallel(todo, workspace, options, min(jobs, len(todo)), progress)
     else:
         for post, fp in todo:
-            results.append(build_post(post, options, fp))
+            results.append(build_post(post, workspace, options, fp))
             if progress:
                 progress(results[-1])
     order = {str(p): i for i, p in enumerate(posts)}
@@ -239,18 +191,18 @@ def _build(targets: list[Path], options: BuildOptions, jobs: int, force: bool,
     results += refused
     _update_cache(options.out, results)
     if writes_index:
-        write_index(results, options)
+        write_index(results, options, workspace)
     return results
 
 
-def _build_parallel(todo: list[tuple[Path, str]], options: BuildOptions, workers: int,
+def _build_parallel(todo: list[tuple[Path, str]], workspace: Workspace, options: BuildOptions, workers: int,
                     progress: Callable[[BuildResult], None] | None) -> list[BuildResult]:
     """One process per post at a time; on any interruption the pool is stopped, not drained."""
     results: list[BuildResult] = []
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                               initargs=(os.getpid(), options.workspace, *_context(options.workspace)))
+                               initargs=(os.getpid(), workspace))
     try:
-        futures: list[Future[BuildResult]] = [pool.submit(build_post, post, options, fp) for post, fp in todo]
+        futures: list[Future[BuildResult]] = [pool.submit(_build_in_worker, post, options, fp) for post, fp in todo]
         for future in as_completed(futures):
             results.append(future.result())
             if progress:
@@ -277,11 +229,15 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             p.join(1)
 
 
-def _worker_init(parent: int, workspace: Path, library: Any, settings: Any, clauses: dict[str, str]) -> None:
-    """In each worker: take the parent's library and settings, leave Ctrl-C to the parent, and die
-    with the parent even if it is killed."""
+def _build_in_worker(post_path: Path, options: BuildOptions, fp: str) -> BuildResult:
+    return build_post(post_path, _WORKER_WORKSPACE[0], options, fp)
+
+
+def _worker_init(parent: int, workspace: Workspace) -> None:
+    """In each worker: take the parent's workspace, leave Ctrl-C to the parent, and die with the
+    parent even if it is killed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _share(workspace, library, settings, clauses)
+    _WORKER_WORKSPACE[:] = [workspace]
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -338,14 +294,14 @@ def _unique_names(posts: list[Path], writes_index: bool) -> tuple[list[Path], li
     return keep, refused
 
 
-def write_index(results: list[BuildResult], options: BuildOptions) -> None:
+def write_index(results: list[BuildResult], options: BuildOptions, workspace: Workspace) -> None:
     from .render.templating import page_context, render
 
-    settings = _context(options.workspace)[1]
+    settings = workspace.settings
     posts = [{"title": r.title or r.name, "grade": r.grade, "status": {"built": "Built", "skipped": "Up to date",
                                                                         "failed": "Failed: see messages"}[r.status],
               "files": [{"href": "./" + quote(f), "format": f.rsplit(".", 1)[-1]} for f in r.files]} for r in results]
-    html = render(options.workspace, "index.html.j2",
+    html = render(workspace.root, "index.html.j2",
                   {**page_context(settings, "Job descriptions", "Job descriptions"), "posts": posts})
     write_atomic(safe_output_path(options.out, "index.html"), html)
 

@@ -183,7 +183,7 @@ def validate(st: State, paths: tuple[Path, ...], strict: bool, fmt: str) -> None
     """
     from .validate import validate_paths
 
-    report = validate_paths(st.workspace, paths)
+    report = validate_paths(st.folder, paths)
     reporter = st.reporter
     reporter.fmt = fmt
     reporter.report(report.diagnostics)
@@ -223,7 +223,7 @@ def list_(st: State, what: str, framework: str | None, cluster: str | None, sear
     """
     from . import listing
 
-    rows = listing.records(st.library(), what, framework, cluster, search)
+    rows = listing.records(st.workspace().library, what, framework, cluster, search)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
@@ -264,10 +264,10 @@ def build(st: State, targets: tuple[Path, ...], out: Path, formats: tuple[str, .
     from .build import BuildOptions, BuildResult, default_jobs, post_files
     from .build import build as run_build
 
-    settings = st.settings()
-    chosen = formats or tuple(settings.formats)
-    options = BuildOptions(out=out, formats=tuple(chosen), workspace=st.workspace, strict=strict,
-                           profile=profile or settings.profile, show_warnings=show_warnings)
+    workspace = st.workspace()
+    chosen = formats or tuple(workspace.settings.formats)
+    options = BuildOptions(out=out, formats=tuple(chosen), strict=strict,
+                           profile=profile or workspace.settings.profile, show_warnings=show_warnings)
     total = sum(len(post_files(t)) for t in targets)
     show_bar = not quiet and total > 1 and sys.stderr.isatty()
     with click.progressbar(length=total, label="Building", file=sys.stderr,
@@ -275,8 +275,7 @@ def build(st: State, targets: tuple[Path, ...], out: Path, formats: tuple[str, .
         def advance(_: BuildResult) -> None:
             bar.update(1)
 
-        results = run_build(list(targets), options, jobs or default_jobs(), force, advance,
-                            loaded=(st.library(), settings))
+        results = run_build(list(targets), workspace, options, jobs or default_jobs(), force, advance)
     reporter = st.reporter
     failed = 0
     for r in results:
@@ -357,7 +356,7 @@ def _load_posts(st: State, posts: tuple[Path, ...]) -> tuple[list[Any], Any]:
     """Resolve the posts; their problems are reported now, the reporter returned for the summary."""
     from .reports import load_posts
 
-    resolved, problems = load_posts(list(posts), st.library(), st.settings().organisation)
+    resolved, problems = load_posts(list(posts), st.workspace())
     st.reporter.report(problems)
     return resolved, st.reporter
 
@@ -387,8 +386,8 @@ def compare(st: State, posts: tuple[Path, ...], fmt: str, out_file: Path | None,
     if len(resolved) < 2:
         reporter.finish(f"need at least two valid posts to compare, found {len(resolved)}", failed=True)
         sys.exit(1)
-    _emit_report(render_compare(resolved, st.library(), fmt, "file" if len(resolved) == 2 else order,
-                                st.settings(), st.workspace), out_file, fmt)
+    _emit_report(render_compare(resolved, st.workspace(), fmt, "file" if len(resolved) == 2 else order),
+                 out_file, fmt)
     if reporter.finish():
         sys.exit(1)
 
@@ -410,8 +409,7 @@ def coverage(st: State, posts: tuple[Path, ...], framework: str, fmt: str, out_f
     from .reports import render_coverage
 
     resolved, reporter = _load_posts(st, posts)
-    _emit_report(render_coverage(resolved, st.library(), framework, fmt, st.settings(), st.workspace),
-                 out_file, fmt)
+    _emit_report(render_coverage(resolved, st.workspace(), framework, fmt), out_file, fmt)
     if reporter.finish():
         sys.exit(1)
 
@@ -420,8 +418,7 @@ def _resolve_post(st: State, post: Path) -> Any:
     """Resolve one post (JdgenError when invalid); its warnings are printed."""
     from .posts import resolve_file
 
-    settings = st.settings()
-    resolved = resolve_file(post, st.library(), settings.organisation, settings.full_time_hours, settings.about)
+    resolved = resolve_file(post, st.workspace())
     st.reporter.report(resolved.warnings)
     return resolved
 
@@ -460,13 +457,13 @@ def curriculum(st: State, framework: str | None, post: Path | None, formats: tup
         raise click.UsageError("give exactly one of --framework ID or --post FILE")
     module_hours = dict(hours)
     if framework:
-        result = framework_curriculum(st.library(), framework, module_hours)
+        result = framework_curriculum(st.workspace().library, framework, module_hours)
         name = f"curriculum-{framework}"
     else:
         assert post is not None
-        result = post_curriculum(_resolve_post(st, post), st.library(), module_hours)
+        result = post_curriculum(_resolve_post(st, post), st.workspace().library, module_hours)
         name = f"{post.stem}-curriculum"
-    _written(write_curriculum(result, name, list(formats), out, st.settings(), st.workspace))
+    _written(write_curriculum(result, name, list(formats), out, st.workspace()))
 
 
 @main.command()
@@ -487,7 +484,7 @@ def checklist(st: State, post: Path, formats: tuple[str, ...], out: Path) -> Non
     """
     from .training import write_checklist
 
-    _written(write_checklist(_resolve_post(st, post), list(formats), out, st.settings(), st.workspace))
+    _written(write_checklist(_resolve_post(st, post), list(formats), out, st.workspace()))
 
 
 @main.command()
@@ -516,8 +513,7 @@ def gap(st: State, post: Path, assessments: tuple[Path, ...], formats: tuple[str
 
     resolved = _resolve_post(st, post)
     problems = Collector()
-    written = write_gap(resolved, st.library(), list(assessments), list(formats), out, st.settings(),
-                        st.workspace, problems)
+    written = write_gap(resolved, st.workspace(), list(assessments), list(formats), out, problems)
     if problems.errors:
         raise JdgenError(problems.errors)
     _written(written)
@@ -540,7 +536,7 @@ def serve(st: State, host: str, port: int, allow_hosts: tuple[str, ...]) -> None
     """
     from .web.serve import serve as run
 
-    run(st.workspace, host, port, allow_hosts, lambda text: click.echo(text, err=True))
+    run(st.folder, host, port, allow_hosts, lambda text: click.echo(text, err=True))
 
 
 __all__ = ["main", "state"]

@@ -9,6 +9,8 @@ from .errors import Collector
 from .schema import schema_diagnostics
 from .yamlio import Document, load_file
 
+CONFIG_NAME = "jdgen.yaml"
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -20,6 +20,7 @@ from .model import (
     Cluster,
     Entry,
     Framework,
+    FrameworkKind,
     Item,
     Level,
     Library,
@@ -204,7 +205,7 @@ def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector)
     clusters: dict[str, Cluster] = {}
     seen_ids: dict[str, str] = {}
     for cf in files:
-        cluster = _build_cluster(cf.doc, data["kind"], seen_ids, out)
+        cluster = _build_cluster(cf.doc, FrameworkKind(data["kind"]), seen_ids, out)
         if cluster is None:
             continue
         if cluster.code in clusters:
@@ -232,7 +233,7 @@ def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector)
                     key=lambda c: (order.index(c.code) if c.code in order else len(order)))
     prov = data["provenance"]
     return Framework(
-        id=data["id"], title=data["title"], kind=data["kind"], version=data["version"],
+        id=data["id"], title=data["title"], kind=FrameworkKind(data["kind"]), version=data["version"],
         provenance=Provenance(prov["source"], prov["publisher"], prov.get("year"), prov["authored"],
                               prov.get("notes", ""), prov.get("url", "")),
         clusters=tuple(ranked), core=tuple(c for c in core if c in clusters),
@@ -252,11 +253,11 @@ def _build_framework(header: _Header, files: list[_ClusterFile], out: Collector)
 _NUMBERED = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def _build_cluster(doc: Document, kind: str, seen_ids: dict[str, str], out: Collector) -> Cluster | None:
+def _build_cluster(doc: Document, kind: FrameworkKind, seen_ids: dict[str, str], out: Collector) -> Cluster | None:
     data = doc.data
     code = data["code"]
     fw_id = data["framework"]
-    if kind == "reference":
+    if kind == FrameworkKind.REFERENCE:
         out.extend([doc.diag(("framework",), f"framework '{fw_id}' is a reference framework; "
                                              "it keeps its entries in its header, not in clusters",
                                                  code="reference-framework")])
@@ -326,10 +327,10 @@ def check_link_group(library: Library, doc: Document, path: tuple[str | int, ...
         return
     for index, target in enumerate(targets):
         where = (*path, target) if isinstance(targets, dict) else (*path, index)
-        entry = library.entry(target_fw, target) if fw.kind == "reference" else None
-        found = entry is not None if fw.kind == "reference" else library.item(target_fw, target) is not None
+        entry = library.entry(target_fw, target) if fw.is_reference else None
+        found = entry is not None if fw.is_reference else library.item(target_fw, target) is not None
         if not found:
-            known = [e.id for e in fw.entries] if fw.kind == "reference" else [it.id for it in fw.all_items()]
+            known = [e.id for e in fw.entries] if fw.is_reference else [it.id for it in fw.all_items()]
             out.extend([doc.diag(where, f"unknown {target_fw} id '{target}'", key=isinstance(targets, dict),
                                  hint=suggest(target, known), code="unknown-link")])
             continue

@@ -96,7 +96,7 @@ def item_records(library: Library, framework: str | None, cluster: str | None,
     """Items matching the filters; a reference framework named with --framework gives its entries."""
     records = [item_record(item, library) for item in select_items(library, framework, cluster, search)]
     fw = library.frameworks.get(framework or "")
-    if fw is not None and fw.kind == "reference" and not cluster:
+    if fw is not None and fw.is_reference and not cluster:
         needle = (search or "").casefold()
         extra = [entry_record(fw, e) for e in fw.entries] + [profile_record(fw, p) for p in fw.profiles]
         records += [r for r in extra if needle in f"{r['id']} {r['text']}".casefold()]

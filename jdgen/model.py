@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,19 @@ class Provenance:
     url: str = ""
 
 
+class FrameworkKind(StrEnum):
+    """What a framework holds: duty clusters, competence domains, or reference entries."""
+
+    DUTIES = "duties"
+    COMPETENCES = "competences"
+    REFERENCE = "reference"
+
+
 @dataclass(frozen=True)
 class Framework:
     id: str
     title: str
-    kind: str
+    kind: FrameworkKind
     version: str
     provenance: Provenance
     clusters: tuple[Cluster, ...] = ()
@@ -156,6 +165,19 @@ class Framework:
     description: str = ""
     origin: str = "bundled"
     source: Source = Source("")
+
+    @property
+    def is_reference(self) -> bool:
+        """KSF, ESC, NOS, supervision profiles: linked to, never taken by a post."""
+        return self.kind is FrameworkKind.REFERENCE
+
+    @property
+    def is_duties(self) -> bool:
+        return self.kind is FrameworkKind.DUTIES
+
+    @property
+    def is_competences(self) -> bool:
+        return self.kind is FrameworkKind.COMPETENCES
 
     def all_items(self) -> list[Item]:
         """Top-level items in framework order."""

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.shell_completion import CompletionItem
 
-CONFIG_NAME = "jdgen.yaml"
+if TYPE_CHECKING:
+    from .reporter import Reporter
+    from .workspace import Workspace
 
 
 def find_workspace(start: Path) -> Path | None:
     """The nearest folder at or above `start` that holds jdgen.yaml (as git finds .git)."""
+    from .config import CONFIG_NAME
+
     here = start.resolve()
     if not here.is_dir():
         here = here.parent
@@ -29,18 +33,18 @@ def find_workspace(start: Path) -> Path | None:
 
 
 class State:
-    """What every command shares: the workspace, and settings and library loaded once."""
+    """What every command shares: where the workspace is, the one `Workspace` loaded from it (once,
+    on first use) and the command's reporter."""
 
-    def __init__(self, workspace: Path | None = None) -> None:
-        self.given = workspace
+    def __init__(self, folder: Path | None = None) -> None:
+        self.given = folder
         self.inputs: list[Path] = []
-        self._workspace: Path | None = None
-        self._settings: Any = None
-        self._library: Any = None
-        self._reporter: Any = None
+        self._folder: Path | None = None
+        self._workspace: Workspace | None = None
+        self._reporter: Reporter | None = None
 
     @property
-    def reporter(self) -> Any:
+    def reporter(self) -> Reporter:
         """The command's one Reporter: every diagnostic goes through it, and it prints the summary."""
         if self._reporter is None:
             from .reporter import Reporter
@@ -49,35 +53,24 @@ class State:
         return self._reporter
 
     @property
-    def workspace(self) -> Path:
+    def folder(self) -> Path:
         """-w if given; else the nearest jdgen.yaml folder at or above the first input (or the
         current folder); else the current folder. Decided on first use."""
-        if self._workspace is None:
+        if self._folder is None:
             if self.given is not None:
-                self._workspace = self.given
+                self._folder = self.given
             else:
                 start = self.inputs[0] if self.inputs else Path.cwd()
-                self._workspace = find_workspace(start) or Path(".")
+                self._folder = find_workspace(start) or Path(".")
+        return self._folder
+
+    def workspace(self) -> Workspace:
+        """The library, settings and templates of the workspace (JdgenError when any is invalid)."""
+        if self._workspace is None:
+            from .workspace import load_workspace
+
+            self._workspace = load_workspace(self.folder)
         return self._workspace
-
-    def settings(self) -> Any:
-        """jdgen.yaml of the workspace (raises JdgenError when it is invalid)."""
-        if self._settings is None:
-            from .config import load_config
-            from .errors import Collector
-
-            found = Collector()
-            self._settings = load_config(self.workspace / CONFIG_NAME, found)
-            found.raise_if_errors()
-        return self._settings
-
-    def library(self) -> Any:
-        """The bundled library plus the workspace's (raises JdgenError when it is invalid)."""
-        if self._library is None:
-            from .library import load_library
-
-            self._library = load_library(self.workspace)
-        return self._library
 
 
 def state(ctx: click.Context) -> State:
@@ -107,7 +100,7 @@ def _library_or_none(ctx: click.Context) -> Any:
     from .errors import JdgenError
 
     try:
-        return state(ctx).library()
+        return state(ctx).workspace().library
     except JdgenError:
         return None
 
@@ -132,14 +125,14 @@ class FrameworkType(click.ParamType):  # type: ignore[type-arg]
 
     def _choices(self, library: Any) -> list[tuple[str, str]]:
         return [(fw.id, fw.title) for fw in library.frameworks.values()
-                if not self.documents or fw.kind != "reference"]
+                if not self.documents or not fw.is_reference]
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if ctx is None:
             return str(value)
-        choices = [c for c, _ in self._choices(state(ctx).library())]
+        choices = [c for c, _ in self._choices(state(ctx).workspace().library)]
         if value not in choices:
-            library = state(ctx).library()
+            library = state(ctx).workspace().library
             if self.documents and value in library.frameworks:
                 self.fail(f"'{value}' is not a duties or competences framework; choose from {', '.join(choices)}",
                           param, ctx)
@@ -157,7 +150,7 @@ class ClusterType(click.ParamType):  # type: ignore[type-arg]
     name = "cluster"
 
     def _choices(self, ctx: click.Context) -> list[tuple[str, str]]:
-        library = state(ctx).library()
+        library = state(ctx).workspace().library
         framework = ctx.params.get("framework")
         choices: list[tuple[str, str]] = []
         for fw in library.frameworks.values():
@@ -189,7 +182,7 @@ class ProfileType(click.ParamType):  # type: ignore[type-arg]
     def _choices(self, ctx: click.Context) -> list[str]:
         from .profiles import available
 
-        return list(available(state(ctx).settings().profiles))
+        return list(available(state(ctx).workspace().settings.profiles))
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if ctx is not None:
@@ -274,7 +267,7 @@ class HoursType(click.ParamType):  # type: ignore[type-arg]
         return code, hours
 
     def _codes(self, ctx: click.Context) -> list[str]:
-        library = state(ctx).library()
+        library = state(ctx).workspace().library
         framework = ctx.params.get("framework")
         scope = [library.frameworks[framework]] if framework in library.frameworks else library.frameworks.values()
         return list(dict.fromkeys(c for fw in scope for cl in fw.clusters for c in (cl.shown_code, cl.code)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Collector, Diagnostic, JdgenError
 from .ksf import KSF, OutlineRow, Override, band_of, is_training_post, ksf_outline, parse_overrides
@@ -16,6 +16,9 @@ from .schema import schema_problems
 from .suggest import suggest
 from .supervision import SupervisionPlan, resolve_supervision
 from .yamlio import Document, JsonPath, load_file
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 DEFAULT_DUTY_FRAMEWORK = "iapt-li"
 FULL_TIME_HOURS = 37.5
@@ -167,24 +170,23 @@ def _set_aside(doc: Document, paths: list[JsonPath]) -> Document | None:
     return Document(doc.path, data, doc.values, doc.keys, frozenset(cut))
 
 
-def resolve_file(path: Path, library: Library, organisation: str | None = None,
-                 full_time_hours: float = FULL_TIME_HOURS, about: str = "") -> ResolvedPost:
+def resolve_file(path: Path, workspace: Workspace) -> ResolvedPost:
     """Load and resolve one post; raise JdgenError with every problem of the file."""
     doc, problems = load_post(path, partial=True)
     if doc is None:
         raise JdgenError(problems)
     out = Collector(list(problems))
-    post = resolve(doc, library, out, name=path.stem, organisation=organisation,
-                   full_time_hours=full_time_hours, about=about)
+    post = resolve(doc, workspace, out, name=path.stem)
     out.raise_if_errors()
     return post
 
 
-def resolve(doc: Document, library: Library, out: Collector, name: str,
-            organisation: str | None = None, full_time_hours: float = FULL_TIME_HOURS,
-            about: str = "") -> ResolvedPost:
-    """Resolve a schema-valid post document. Problems go to `out` (errors and warnings).
-    `organisation`, `full_time_hours` and `about` (from jdgen.yaml) apply when the post sets none."""
+def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> ResolvedPost:
+    """Resolve a schema-valid post document against the workspace's library. Problems go to `out`
+    (errors and warnings). jdgen.yaml's organisation, full-time hours and `about` apply when the
+    post sets none."""
+    library, defaults = workspace.library, workspace.defaults
+    organisation, full_time_hours, about = defaults.organisation, defaults.full_time_hours, defaults.about
     data = dict(doc.data)
     data.setdefault("title", name)  # only when a wrong title was set aside (and reported)
     if "organisation" not in data and organisation:
@@ -378,11 +380,11 @@ def _distinct_labels(duties: list[Duty]) -> list[Duty]:
 def _framework_duties(doc: Document, library: Library, path: tuple[str | int, ...], spec: dict[str, Any],
                       fw_id: str, out: Collector) -> list[Duty] | None:
     fw = library.frameworks.get(fw_id)
-    if fw is None or fw.kind == "reference":
+    if fw is None or fw.is_reference:
         what = "unknown framework" if fw is None else "a reference framework cannot supply duties:"
         out.extend([doc.diag((*path, "framework"), f"{what} '{fw_id}'",
                              hint=suggest(fw_id, [f.id for f in library.frameworks.values()
-                                                  if f.kind != "reference"]), code="unknown-framework")])
+                                                  if not f.is_reference]), code="unknown-framework")])
         return None
     codes = {c.code for c in fw.clusters}
     chosen = set(fw.core)
@@ -459,10 +461,10 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
     for i, ref in enumerate(doc.data.get("competences", [])):
         fw_id, _, raw = ref.partition(":")
         fw = library.frameworks.get(fw_id)
-        if fw is None or fw.kind == "reference":
+        if fw is None or fw.is_reference:
             out.extend([doc.diag(("competences", i), f"unknown competence framework '{fw_id}'",
                                  hint=suggest(fw_id, [f.id for f in library.frameworks.values()
-                                                      if f.kind == "competences"]), code="unknown-framework")])
+                                                      if f.is_competences]), code="unknown-framework")])
             continue
         code = library.canonical_id(fw_id, raw.strip())
         cluster = library.cluster(fw_id, code)

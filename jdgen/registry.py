@@ -22,6 +22,11 @@ class Format(NamedTuple):
     renderer: str  # "module:function", called with the kind's document object
     binary: bool = False
 
+    @property
+    def media_type(self) -> str:
+        """The Content-Type of this format's files (web downloads, the OpenAPI description)."""
+        return MEDIA_TYPES[self.name]
+
 
 class DocumentKind(NamedTuple):
     """A kind of document (job description, comparison, …) and its formats, in the order shown."""
@@ -44,6 +49,19 @@ class DocumentKind(NamedTuple):
     def help(self) -> str:
         """`pdf (PDF/UA-1 for printing), docx (Word), …` for option help."""
         return ", ".join(f"{f.name} ({f.description})" for f in self.formats)
+
+
+#: Media type of each format name; a new format adds its line here (a test checks every format has one).
+MEDIA_TYPES: Mapping[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "table": "text/plain; charset=utf-8",
+}
 
 
 def _f(name: str, description: str, where: str, binary: bool = False) -> Format:

@@ -8,18 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import Settings
 from .errors import Collector, Diagnostic
 from .library import yaml_files
-from .model import Library
 from .posts import ResolvedPost, load_post, resolve
 from .registry import KINDS, renderer
+from .workspace import Workspace
 
 COMPARE_FORMATS = KINDS["comparison"].names
 
 
-def load_posts(paths: list[Path], library: Library,
-               organisation: str | None = None) -> tuple[list[ResolvedPost], list[Diagnostic]]:
+def load_posts(paths: list[Path], workspace: Workspace) -> tuple[list[ResolvedPost], list[Diagnostic]]:
     """Resolve every post; invalid posts are left out and their errors returned."""
     files = [f for p in paths for f in (yaml_files(p) if p.is_dir() else [p])]
     posts, problems = [], []
@@ -30,7 +28,7 @@ def load_posts(paths: list[Path], library: Library,
             problems += found
             continue
         out = Collector(list(found))
-        post = resolve(doc, library, out, name=f.stem, organisation=organisation)
+        post = resolve(doc, workspace, out, name=f.stem)
         problems += out.items
         if out.errors:
             continue
@@ -50,17 +48,16 @@ class CompareDocument:
 
     matrices: Any
     pair: Any
-    settings: Settings
-    workspace: Path
+    workspace: Workspace
 
 
-def render_compare(posts: list[ResolvedPost], library: Library, fmt: str, order: str, settings: Settings,
-                   workspace: Path) -> str | bytes:
+def render_compare(posts: list[ResolvedPost], workspace: Workspace, fmt: str, order: str) -> str | bytes:
     from .compare import compare_pair, matrices, with_ids
 
+    library = workspace.library
     m = with_ids(matrices(posts, library, order), posts, library)
     report = compare_pair(posts[0], posts[1], library) if len(posts) == 2 else None
-    return renderer("comparison", fmt)(CompareDocument(m, report, settings, workspace))
+    return renderer("comparison", fmt)(CompareDocument(m, report, workspace))
 
 
 def compare_json(doc: CompareDocument) -> str:
@@ -85,7 +82,7 @@ def compare_xlsx(doc: CompareDocument) -> bytes:
 def compare_html(doc: CompareDocument) -> str:
     from .render.compare_html import compare_html as page
 
-    return page(doc.matrices, doc.pair, doc.settings, doc.workspace)
+    return page(doc.matrices, doc.pair, doc.workspace)
 
 
 def compare_table(doc: CompareDocument) -> str:
@@ -97,15 +94,13 @@ def compare_table(doc: CompareDocument) -> str:
 @dataclass
 class CoverageDocument:
     coverage: Any
-    settings: Settings
-    workspace: Path
+    workspace: Workspace
 
 
-def render_coverage(posts: list[ResolvedPost], library: Library, framework: str, fmt: str, settings: Settings,
-                    workspace: Path) -> str | bytes:
+def render_coverage(posts: list[ResolvedPost], workspace: Workspace, framework: str, fmt: str) -> str | bytes:
     from .compare import coverage
 
-    return renderer("coverage", fmt)(CoverageDocument(coverage(posts, library, framework), settings, workspace))
+    return renderer("coverage", fmt)(CoverageDocument(coverage(posts, workspace.library, framework), workspace))
 
 
 def coverage_json(doc: CoverageDocument) -> str:
@@ -130,7 +125,7 @@ def coverage_xlsx(doc: CoverageDocument) -> bytes:
 def coverage_html(doc: CoverageDocument) -> str:
     from .render.compare_html import coverage_html as page
 
-    return page(doc.coverage, doc.settings, doc.workspace)
+    return page(doc.coverage, doc.workspace)
 
 
 def coverage_table(doc: CoverageDocument) -> str:

@@ -29,7 +29,12 @@ def _registry() -> Any:
 def load_schema(name: str) -> dict[str, Any]:
     """The bundled JSON Schema `name` (framework, cluster, post, config)."""
     text = resources.files("jdgen.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return dict(json.loads(text))
+    schema = dict(json.loads(text))
+    if name == "config":  # the formats jdgen.yaml may name are the registry's, whatever the file lists
+        from .registry import KINDS
+
+        schema["properties"]["formats"]["items"]["enum"] = list(KINDS["job-description"].names)
+    return schema
 
 
 def _inline_local_refs(node: Any, defs: dict[str, Any]) -> Any:

@@ -22,10 +22,10 @@ from .bundled import bundled_root
 from .config import Settings
 from .curriculum import Curriculum
 from .errors import Collector
-from .model import Library
 from .posts import ResolvedPost
 from .registry import render_and_write
 from .render.templating import page_context, render
+from .workspace import Workspace
 
 
 def _pdf(html: str, workspace: Path) -> bytes:
@@ -49,17 +49,16 @@ class CurriculumDocument:
     """A curriculum with what its formats share (the template context, the HTML the PDF is made from)."""
 
     curriculum: Curriculum
-    settings: Settings
-    workspace: Path
+    workspace: Workspace
     _html: list[str] = field(default_factory=list, repr=False)
 
     @property
     def context(self) -> dict[str, Any]:
-        return curriculum_context(self.curriculum, self.settings)
+        return curriculum_context(self.curriculum, self.workspace.settings)
 
     def html(self) -> str:
         if not self._html:
-            self._html.append(render(self.workspace, "curriculum.html.j2", self.context))
+            self._html.append(render(self.workspace.root, "curriculum.html.j2", self.context))
         return self._html[0]
 
 
@@ -70,7 +69,7 @@ def curriculum_json(doc: CurriculumDocument) -> str:
 
 
 def curriculum_md(doc: CurriculumDocument) -> str:
-    return render(doc.workspace, "curriculum.md.j2", doc.context)
+    return render(doc.workspace.root, "curriculum.md.j2", doc.context)
 
 
 def curriculum_html(doc: CurriculumDocument) -> str:
@@ -78,19 +77,18 @@ def curriculum_html(doc: CurriculumDocument) -> str:
 
 
 def curriculum_pdf(doc: CurriculumDocument) -> bytes:
-    return _pdf(doc.html(), doc.workspace)
+    return _pdf(doc.html(), doc.workspace.root)
 
 
 def curriculum_docx(doc: CurriculumDocument) -> bytes:
     from .render.docx import render_curriculum_docx
 
-    logo = doc.settings.logo.read_bytes() if doc.settings.logo else None
-    return render_curriculum_docx(doc.context, doc.workspace, logo)
+    logo = doc.workspace.settings.logo
+    return render_curriculum_docx(doc.context, doc.workspace.root, logo.read_bytes() if logo else None)
 
 
-def write_curriculum(c: Curriculum, name: str, formats: list[str], out: Path, settings: Settings,
-                     workspace: Path) -> list[Path]:
-    return render_and_write("curriculum", formats, CurriculumDocument(c, settings, workspace), out, name)
+def write_curriculum(c: Curriculum, name: str, formats: list[str], out: Path, workspace: Workspace) -> list[Path]:
+    return render_and_write("curriculum", formats, CurriculumDocument(c, workspace), out, name)
 
 
 def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
@@ -107,13 +105,13 @@ def checklist_context(post: ResolvedPost, settings: Settings) -> dict[str, Any]:
 @dataclass
 class ChecklistDocument:
     post: ResolvedPost
-    settings: Settings
-    workspace: Path
+    workspace: Workspace
     _html: list[str] = field(default_factory=list, repr=False)
 
     def html(self) -> str:
         if not self._html:
-            self._html.append(render(self.workspace, "checklist.html.j2", checklist_context(self.post, self.settings)))
+            context = checklist_context(self.post, self.workspace.settings)
+            self._html.append(render(self.workspace.root, "checklist.html.j2", context))
         return self._html[0]
 
 
@@ -122,7 +120,7 @@ def checklist_html(doc: ChecklistDocument) -> str:
 
 
 def checklist_pdf(doc: ChecklistDocument) -> bytes:
-    return _pdf(doc.html(), doc.workspace)
+    return _pdf(doc.html(), doc.workspace.root)
 
 
 def checklist_csv(doc: ChecklistDocument) -> str:
@@ -133,14 +131,13 @@ def checklist_xlsx(doc: ChecklistDocument) -> bytes:
     return sheets.checklist_xlsx(doc.post)
 
 
-def write_checklist(post: ResolvedPost, formats: list[str], out: Path, settings: Settings,
-                    workspace: Path) -> list[Path]:
-    return render_and_write("checklist", formats, ChecklistDocument(post, settings, workspace), out,
+def write_checklist(post: ResolvedPost, formats: list[str], out: Path, workspace: Workspace) -> list[Path]:
+    return render_and_write("checklist", formats, ChecklistDocument(post, workspace), out,
                             f"{post.name}-checklist")
 
 
-def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], formats: list[str], out: Path,
-              settings: Settings, workspace: Path, problems: Collector) -> list[Path]:
+def write_gap(post: ResolvedPost, workspace: Workspace, assessments: list[Path], formats: list[str], out: Path,
+              problems: Collector) -> list[Path]:
     """Read the assessments (every problem collected); write nothing if any is invalid."""
     from .curriculum import post_curriculum
 
@@ -150,11 +147,11 @@ def write_gap(post: ResolvedPost, library: Library, assessments: list[Path], for
         check_complete(ratings, known, problems)
     if problems.errors:
         return []
-    curriculum = post_curriculum(post, library)
+    curriculum = post_curriculum(post, workspace.library)
     module_of = {ident: (str(m.number), m.title) for m in curriculum.modules for o in m.outcomes
                  for ident in o.competences}
     report = gap_analysis(post, ratings, module_of)
-    return render_and_write("gap", formats, GapDocument(post, report, len(known), settings, workspace), out,
+    return render_and_write("gap", formats, GapDocument(post, report, len(known), workspace), out,
                             f"{post.name}-gap")
 
 
@@ -163,8 +160,7 @@ class GapDocument:
     post: ResolvedPost
     report: Any
     item_count: int
-    settings: Settings
-    workspace: Path
+    workspace: Workspace
 
 
 def gap_json(doc: GapDocument) -> str:
@@ -195,8 +191,8 @@ def gap_people(report: Any) -> list[GapPerson]:
 def gap_html(doc: GapDocument) -> str:
     report = doc.report
     title = f"Training needs: {doc.post.terms['title']}"
-    return render(doc.workspace, "gap.html.j2", {
-        **page_context(doc.settings, title, "Training needs analysis"), "people": gap_people(report),
+    return render(doc.workspace.root, "gap.html.j2", {
+        **page_context(doc.workspace.settings, title, "Training needs analysis"), "people": gap_people(report),
         "below": report.below, "team": report.team, "by_cluster": report.by_cluster, "modules": report.modules,
         "required_level": report.required_level, "required_label": SCALE[report.required_level],
         "item_count": doc.item_count})

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import CONFIG_NAME, load_config
 from .errors import Collector, Diagnostic
-from .library import check_library, discover, is_cluster_data, yaml_files
+from .library import is_cluster_data, yaml_files
+from .workspace import check_workspace
 from .yamlio import load_file
 
 
@@ -38,34 +40,25 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
     return files
 
 
-def validate_paths(workspace: Path, paths: tuple[Path, ...]) -> Report:
-    """Check everything; never raises for bad input."""
+def validate_paths(root: Path, paths: tuple[Path, ...]) -> Report:
+    """Check the workspace at `root` and the files named; never raises for bad input."""
     files = expand(paths)
     kinds = {f: classify(f) for f in files}
     library_files = [f for f in files if kinds[f] in ("cluster", "framework")]
-    library, problems = check_library(discover(workspace, library_files))
-    out = Collector(list(problems))
+    workspace = check_workspace(root, library_files)
+    out = Collector(list(workspace.problems))
+    own_config = (root / CONFIG_NAME).resolve()
+    for config in (f for f in files if kinds[f] == "config" and f.resolve() != own_config):
+        load_config(config, out)
     posts = [f for f in files if kinds[f] == "post"]
-    configs = [f for f in files if kinds[f] == "config"]
-    workspace_config = workspace / "jdgen.yaml"
-    if workspace_config.is_file() and workspace_config not in configs:
-        configs.append(workspace_config)
-    from .config import load_config
+    from .posts import load_post, resolve
 
-    organisation, full_time_hours = None, 37.5
-    for config in configs:
-        settings = load_config(config, out)
-        if config == workspace_config:
-            organisation, full_time_hours = settings.organisation, settings.full_time_hours
-    if not out.errors or posts:
-        from .posts import load_post, resolve
-
-        for post in posts:
-            doc, found = load_post(post, partial=True)
-            out.extend(found)
-            if doc is not None:
-                resolve(doc, library, out, name=post.stem, organisation=organisation,
-                        full_time_hours=full_time_hours)
+    for post in posts:
+        doc, found = load_post(post, partial=True)
+        out.extend(found)
+        if doc is not None:
+            resolve(doc, workspace, out, name=post.stem)
+    library = workspace.library
     items = sum(len(fw.all_items()) for fw in library.frameworks.values())
     summary = f"{len(library.frameworks)} frameworks, {items} items"
     if posts:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -195,26 +196,25 @@ def test_list_items_of_other_reference_frameworks(framework: str, count: int, jd
 
 # --- settings and library loaded once ---------------------------------------------------------------
 
-def test_build_workers_use_the_settings_the_parent_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_workers_use_the_workspace_the_parent_loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from jdgen import build as build_module
     from jdgen import config
     from jdgen.config import Settings
-    from jdgen.library import load_library
+    from jdgen.workspace import load_workspace
 
     posts = tmp_path / "posts"
     posts.mkdir()
     text = "\n".join(line for line in GOOD_POST.read_text("utf-8").splitlines() if not line.startswith("organisation:"))
     for name in ("one", "two"):
         (posts / f"{name}.yaml").write_text(text + "\n", "utf-8")
-    library, settings = load_library(tmp_path), Settings(organisation="Handed Over Trust")
+    workspace = replace(load_workspace(tmp_path), settings=Settings(organisation="Handed Over Trust"))
 
     def read_again(*args: object) -> Settings:
         raise AssertionError("jdgen.yaml was read again")
 
     monkeypatch.setattr(config, "load_config", read_again)  # inherited by forked workers
-    build_module._STATE.clear()
-    options = build_module.BuildOptions(out=tmp_path / "out", formats=("json",), workspace=tmp_path)
-    results = build_module.build([posts], options, 2, loaded=(library, settings))
+    options = build_module.BuildOptions(out=tmp_path / "out", formats=("json",))
+    results = build_module.build([posts], workspace, options, 2)
     assert [(r.name, r.status) for r in results] == [("one", "built"), ("two", "built")], results
     data = json.loads((tmp_path / "out" / "two.json").read_text("utf-8"))
     assert data["terms"]["organisation"] == "Handed Over Trust"

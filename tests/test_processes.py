@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from jdgen.build import CACHE_FILE, BuildOptions, build
 from jdgen.cli import main
+from jdgen.workspace import Workspace, load_workspace
 
 GOOD = Path(__file__).parent / "fixtures" / "posts" / "good.yaml"
 
@@ -139,14 +140,15 @@ def test_two_builds_into_one_folder_keep_every_cache_entry(tmp_path: Path) -> No
     for n in range(4):
         shutil.copy(GOOD, second / f"other{n}.yaml")
     out = tmp_path / "out"
-    options = BuildOptions(out=out, formats=("json",), workspace=tmp_path / "ws")
+    options = BuildOptions(out=out, formats=("json",))
+    workspace = load_workspace(tmp_path / "ws")
     gate = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def run(folder: Path) -> None:
         try:
             gate.wait()
-            build(sorted(folder.glob("*.yaml")), options, 1)
+            build(sorted(folder.glob("*.yaml")), workspace, options, 1)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -169,18 +171,19 @@ def test_cache_updates_are_merged_under_a_lock(tmp_path: Path, monkeypatch: pyte
     (tmp_path / "ws").mkdir()
     posts = _posts(tmp_path / "posts", 1)
     out = tmp_path / "out"
-    options = BuildOptions(out=out, formats=("json",), workspace=tmp_path / "ws")
+    options = BuildOptions(out=out, formats=("json",))
+    workspace = load_workspace(tmp_path / "ws")
     real = jb.build_post
 
-    def slow(post: Path, opts: BuildOptions, fp: str = "") -> jb.BuildResult:
-        result = real(post, opts, fp)
+    def slow(post: Path, ws: Workspace, opts: BuildOptions, fp: str = "") -> jb.BuildResult:
+        result = real(post, ws, opts, fp)
         other = json.loads((out / CACHE_FILE).read_text("utf-8")) if (out / CACHE_FILE).exists() else {}
         other["elsewhere"] = {"fingerprint": "x", "files": [], "title": "", "grade": ""}
         (out / CACHE_FILE).write_text(json.dumps(other), "utf-8")
         return result
 
     monkeypatch.setattr(jb, "build_post", slow)
-    build([posts], options, 1)
+    build([posts], workspace, options, 1)
     assert sorted(json.loads((out / CACHE_FILE).read_text("utf-8"))) == ["elsewhere", "post00"]
 
 

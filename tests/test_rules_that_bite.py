@@ -18,6 +18,7 @@ from jdgen.model import Library
 from jdgen.posts import Duty, person_spec
 from jdgen.render.templating import md_escape
 from jdgen.reports import load_posts
+from jdgen.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WARN_SHORT = FIXTURES / "posts" / "warn-short.yaml"
@@ -60,7 +61,7 @@ def test_cluster_coverage_is_a_share_of_the_whole_cluster(library: Library, monk
     """Kills 'coverage divided by ids present instead of cluster size': post A adds G1 alone (G has 7
     items), so its G coverage is 1/7, not 1/1."""
     monkeypatch.chdir(FIXTURES / "compare")
-    posts, problems = load_posts([Path("a.yaml"), Path("b.yaml")], library)
+    posts, problems = load_posts([Path("a.yaml"), Path("b.yaml")], Workspace(Path("."), library))
     assert [p.name for p in posts] == ["a", "b"] and not [d for d in problems if d.level == "error"]
     m = matrices(posts, library, "file")
     labels = [(c["framework"], c["label"]) for c in m.clusters]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from markupsafe import Markup
 
 from ..compare import Coverage, Matrices, PairReport
-from ..config import Settings
+from ..workspace import Workspace
 from .tables import heat
 from .templating import page_context, render
 
@@ -66,7 +65,7 @@ def script_json(data: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def _large_html(m: Matrices, settings: Settings, workspace: Path | None) -> str:
+def _large_html(m: Matrices, workspace: Workspace) -> str:
     views = [
         {"id": "similarity", "heading": "Pairwise similarity", "low": "0", "high": "1", "columns": True, "note": ""},
         {"id": "coverage", "heading": "Cluster coverage", "low": "0%", "high": "100%",
@@ -75,22 +74,22 @@ def _large_html(m: Matrices, settings: Settings, workspace: Path | None) -> str:
         {"id": "ksf", "heading": "KSF levels", "low": "–", "high": "level 4", "columns": len(m.dimensions) > PAGE,
          "note": ""},
     ]
-    context = {**page_context(settings, f"Comparison of {len(m.posts)} posts", "Role comparison"),
+    context = {**page_context(workspace.settings, f"Comparison of {len(m.posts)} posts", "Role comparison"),
                "large": True, "pair": None, "page": PAGE, "views": views, "posts": m.posts, "nearest": m.nearest,
                "near_duplicates": m.near_duplicates, "data": script_json(large_data(m))}
-    return render(workspace, "compare.html.j2", context)
+    return render(workspace.root, "compare.html.j2", context)
 
 
-def compare_html(m: Matrices, report: PairReport | None, settings: Settings, workspace: Path | None) -> str:
+def compare_html(m: Matrices, report: PairReport | None, workspace: Workspace) -> str:
     if report is None and len(m.posts) > LARGE:
-        return _large_html(m, settings, workspace)
+        return _large_html(m, workspace)
     pair = None
     if report is not None:
         pair = asdict(report)
         pair["clusters"] = [{**r, "heat": heat(r["similarity"])} for r in report.by_cluster]
     title = f"Comparison: {report.names[0]} and {report.names[1]}" if report else f"Comparison of {len(m.posts)} posts"
     context = {
-        **page_context(settings, title, "Role comparison"), "large": False,
+        **page_context(workspace.settings, title, "Role comparison"), "large": False,
         "posts": [{"name": n, "title": t} for n, t in zip(m.posts, m.titles, strict=True)],
         "similarity": [{"name": n, "title": t, "cells": _cells(row, 1.0, "{:.2f}")}
                        for n, t, row in zip(m.posts, m.titles, m.similarity, strict=True)],
@@ -101,12 +100,12 @@ def compare_html(m: Matrices, report: PairReport | None, settings: Settings, wor
         "ksf": [{"name": n, "cells": _cells(row, 4.0, "{:.0f}")} for n, row in zip(m.posts, m.ksf, strict=True)],
         "nearest": m.nearest, "near_duplicates": m.near_duplicates, "pair": pair,
     }
-    return render(workspace, "compare.html.j2", context)
+    return render(workspace.root, "compare.html.j2", context)
 
 
-def coverage_html(c: Coverage, settings: Settings, workspace: Path | None) -> str:
-    context = {**page_context(settings, f"Coverage of {c.framework}", "Framework coverage"),
+def coverage_html(c: Coverage, workspace: Workspace) -> str:
+    context = {**page_context(workspace.settings, f"Coverage of {c.framework}", "Framework coverage"),
                "framework": c.framework, "posts": c.posts,
                "items": c.items, "uncovered": c.uncovered, "total": len(c.items),
                "covered": len(c.items) - len(c.uncovered)}
-    return render(workspace, "coverage.html.j2", context)
+    return render(workspace.root, "coverage.html.j2", context)

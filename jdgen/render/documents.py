@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..bundled import bundled_root
+
+if TYPE_CHECKING:
+    from ..posts import ResolvedPost
+    from ..workspace import Workspace
 
 
 @dataclass
@@ -19,11 +22,8 @@ class JobDocument:
     """One resolved post with everything its formats need; `refused` collects URLs the PDF
     renderer would not fetch."""
 
-    post: Any
-    library: Any
-    settings: Any
-    clauses: dict[str, str]
-    workspace: Path
+    post: ResolvedPost
+    workspace: Workspace
     profile: str = "jd"
     show_warnings: bool = False
     refused: list[str] = field(default_factory=list)
@@ -36,7 +36,8 @@ class JobDocument:
         if key not in self._views:
             from ..view import build_view
 
-            self._views[key] = build_view(self.post, self.library, self.settings, self.clauses, self.profile, key)
+            ws = self.workspace
+            self._views[key] = build_view(self.post, ws.library, ws.settings, dict(ws.clauses), self.profile, key)
         return self._views[key]
 
     def html(self, warnings: bool = False) -> str:
@@ -44,7 +45,7 @@ class JobDocument:
         if key not in self._html:
             from .html import render_html
 
-            self._html[key] = render_html(self.view(key), self.workspace)
+            self._html[key] = render_html(self.view(key), self.workspace.root)
         return self._html[key]
 
 
@@ -61,18 +62,18 @@ def jd_html(doc: JobDocument) -> str:
 def jd_md(doc: JobDocument) -> str:
     from .html import render_markdown
 
-    return render_markdown(doc.view(), doc.workspace)
+    return render_markdown(doc.view(), doc.workspace.root)
 
 
 def jd_docx(doc: JobDocument) -> bytes:
     from .docx import render_docx
 
-    return render_docx(doc.view(), doc.workspace)
+    return render_docx(doc.view(), doc.workspace.root)
 
 
 def jd_pdf(doc: JobDocument) -> bytes:
     from .pdf import html_to_pdf
 
-    data, refused = html_to_pdf(doc.html(), doc.workspace, [bundled_root(), doc.workspace], doc.view().date)
+    data, refused = html_to_pdf(doc.html(), doc.workspace.root, [bundled_root(), doc.workspace.root], doc.view().date)
     doc.refused += refused
     return data

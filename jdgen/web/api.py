@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from ..listing import framework_record, item_record
+from ..registry import KINDS
 from .checking import check_data
 from .documents import FORMATS, MEDIA_TYPES, compare_json, profiles, render_post
 from .security import csrf_token
@@ -50,8 +52,22 @@ def session_token() -> Response:
 
 @api.get("/openapi.json")
 def openapi() -> Response:
-    text = resources.files("jdgen.web").joinpath("openapi.json").read_text("utf-8")
-    return Response(text, mimetype="application/json")
+    return jsonify(openapi_description())
+
+
+def openapi_description() -> dict[str, Any]:
+    """openapi.json with the document formats and their media types taken from the registry, so a
+    format added there is described here too."""
+    spec: dict[str, Any] = json.loads(resources.files("jdgen.web").joinpath("openapi.json").read_text("utf-8"))
+    formats = KINDS["job-description"].formats
+    for operation in (op for item in spec["paths"].values() for op in item.values() if isinstance(op, dict)):
+        for param in operation.get("parameters", []):
+            if param.get("name") == "format" and param.get("in") == "query":
+                param["schema"]["enum"] = [f.name for f in formats]
+        ok = operation.get("responses", {}).get("200", {})
+        if ok.get("description") == "the document":
+            ok["content"] = {f.media_type.split(";")[0]: {} for f in formats}
+    return spec
 
 
 @api.get("/frameworks")
@@ -149,7 +165,7 @@ def render() -> Response:
                             "warnings": checked.warnings})
         response.status_code = 422
         return response
-    document = render_post(checked.post, loaded, fmt, profile, ws.root)
+    document = render_post(checked.post, loaded, fmt, profile)
     response = Response(document, content_type=MEDIA_TYPES[fmt])
     if fmt != "html":
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
@@ -167,7 +183,7 @@ def compare() -> Response:
         abort(400, description="order must be 'similarity' or 'file'")
     ws = state()
     loaded, chosen = resolve_named(ws, names)
-    return jsonify(compare_json(chosen, loaded, ws.root, order))
+    return jsonify(compare_json(chosen, loaded, order))
 
 
 def resolve_named(ws: WorkspaceState, names: list[str]) -> tuple[Any, list[Any]]:
@@ -182,7 +198,7 @@ def resolve_named(ws: WorkspaceState, names: list[str]) -> tuple[Any, list[Any]]
         if not path.is_file():
             raise StoreError(404, f"no post named '{name}'")
         try:
-            chosen.append(resolve_file(path, loaded.library, loaded.settings.organisation))
+            chosen.append(resolve_file(path, loaded))
         except JdgenError as exc:
             raise StoreError(422, f"post '{name}' does not validate",
                              errors=[d.format() for d in exc.diagnostics]) from exc

@@ -12,8 +12,8 @@ from typing import Any
 from ..errors import Collector, Diagnostic
 from ..posts import ResolvedPost, check_post, resolve
 from ..schema import field_name
+from ..workspace import Workspace
 from ..yamlio import Document, JsonPath, parse_text
-from .state import Loaded
 
 _MISSING = re.compile(r"missing required key '([^']+)'")
 
@@ -54,7 +54,7 @@ def post_text(data: Any) -> str:
     return json.dumps(data, indent=1, ensure_ascii=True, allow_nan=False)
 
 
-def check_data(data: Any, name: str, loaded: Loaded) -> Checked:
+def check_data(data: Any, name: str, loaded: Workspace) -> Checked:
     """Schema and reference checks of a post given as data, as `jdgen validate` makes them."""
     virtual = f"posts/{name}.yaml"
     try:
@@ -69,7 +69,7 @@ def check_data(data: Any, name: str, loaded: Loaded) -> Checked:
         return Checked([_record(d, where) for d in problems if d.level == "error"],
                        [_record(d, where) for d in problems if d.level != "error"], None)
     out = Collector()
-    post = resolve(doc, loaded.library, out, name=name, organisation=loaded.settings.organisation)
+    post = resolve(doc, loaded, out, name=name)
     errors = [_record(d, where) for d in sorted(out.errors)]
     warnings = [_record(d, where) for d in sorted(out.warnings)]
     return Checked(errors, warnings, None if errors else post)

@@ -11,10 +11,11 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..posts import ResolvedPost
+from ..workspace import Workspace
 from .checking import Checked, check_data
 from .documents import FORMATS, MEDIA_TYPES, compare_html, profiles, render_post
 from .form import Node, bind, to_data
-from .state import Loaded, WorkspaceState
+from .state import WorkspaceState
 from .store import StoreError, check_name, delete_post, read_post, save_post
 
 pages = Blueprint("pages", __name__)
@@ -33,10 +34,10 @@ def _globals() -> dict[str, Any]:
     return {"nav": NAV}
 
 
-def form_context(loaded: Loaded) -> dict[str, Any]:
+def form_context(loaded: Workspace) -> dict[str, Any]:
     """What the schema-driven form needs from the library: duty frameworks and their clusters."""
     library = loaded.library
-    duty = [fw for fw in library.frameworks.values() if fw.kind == "duties"]
+    duty = [fw for fw in library.frameworks.values() if fw.is_duties]
     return {
         "duty_frameworks": [fw.id for fw in duty],
         "default_framework": "iapt-li" if "iapt-li" in library.frameworks else (duty[0].id if duty else ""),
@@ -124,7 +125,7 @@ def _library_data(q: str) -> list[dict[str, Any]]:
 def library() -> str:
     q = request.args.get("q", "")[:200]
     ws = state()
-    stamp = (ws.loaded().stamp, ws.posts_stamp(), q)
+    stamp = (ws.loaded().fingerprint, ws.posts_stamp(), q)
     frameworks = ws.memo("library", stamp, lambda: _library_data(q))  # pages carry a per-session token
     return render_template("web/library.html.j2", title="Library", frameworks=frameworks, q=q)
 
@@ -174,7 +175,7 @@ def _compose(data: dict[str, Any], name: str, etag: str, profile: str, *, checke
     messages, general = _field_messages(nodes, checked)
     html = ""
     if preview and checked is not None and checked.post is not None:
-        html = render_post(checked.post, loaded, "html", profile, ws.root).decode("utf-8")
+        html = render_post(checked.post, loaded, "html", profile).decode("utf-8")
     body = render_template("web/compose.html.j2", title=f"Compose: {name}" if name else "Compose", nodes=nodes,
                            name=name, etag=etag, profile=profile, profiles=profiles(loaded), formats=FORMATS,
                            messages=messages, general=general, checked=checked, preview_html=html, note=note)
@@ -225,7 +226,7 @@ def compose_check() -> str:
     checked = check_data(data, name or "post", loaded)
     nodes = bind(data, form_context(loaded))
     messages, general = _field_messages(nodes, checked)
-    html = render_post(checked.post, loaded, "html", profile, ws.root).decode("utf-8") if checked.post else ""
+    html = render_post(checked.post, loaded, "html", profile).decode("utf-8") if checked.post else ""
     names = [n for node in nodes for n in _all_names(node)]
     return render_template("web/_check.html.j2", messages=messages, general=general, checked=checked,
                            preview_html=html, names=names)
@@ -279,7 +280,7 @@ def compose_download() -> Response:
     if checked.post is None:
         return _compose(data, name, etag, profile, checked=checked, status=422,
                         note="The post has errors; fix the fields marked below to download it.")
-    document = render_post(checked.post, loaded, fmt, profile, ws.root)
+    document = render_post(checked.post, loaded, fmt, profile)
     response = Response(document, content_type=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{name or "post"}.{fmt}"'
     return response
@@ -311,13 +312,13 @@ def compare_report() -> Response:
     if order not in ("similarity", "file"):
         abort(400, description="order must be 'similarity' or 'file'")
     loaded, chosen = resolve_named(ws, _chosen(ws))
-    return Response(compare_html(chosen, loaded, ws.root, order), mimetype="text/html")
+    return Response(compare_html(chosen, loaded, order), mimetype="text/html")
 
 
 # ---------------------------------------------------------------- Training
 
 
-def _post(name: str) -> tuple[Loaded, ResolvedPost]:
+def _post(name: str) -> tuple[Workspace, ResolvedPost]:
     from ..errors import JdgenError
     from ..posts import resolve_file
 
@@ -327,7 +328,7 @@ def _post(name: str) -> tuple[Loaded, ResolvedPost]:
     if not path.is_file():
         abort(404, description=f"no post named '{name}'")
     try:
-        return loaded, resolve_file(path, loaded.library, loaded.settings.organisation)
+        return loaded, resolve_file(path, loaded)
     except JdgenError as exc:
         raise StoreError(422, f"post '{name}' does not validate: "
                               + "; ".join(d.message for d in exc.diagnostics[:5])) from exc
@@ -360,10 +361,9 @@ def curriculum() -> Response:
     from ..curriculum import post_curriculum
     from ..training import write_curriculum
 
-    ws = state()
     loaded, post = _post(request.args.get("post", ""))
     c = post_curriculum(post, loaded.library)
-    html = _written(lambda out: write_curriculum(c, post.name, ["html"], out, loaded.settings, ws.root))
+    html = _written(lambda out: write_curriculum(c, post.name, ["html"], out, loaded))
     return Response(html, mimetype="text/html")
 
 
@@ -401,7 +401,6 @@ def gap() -> Response:
     from ..errors import Collector
     from ..training import write_gap
 
-    ws = state()
     loaded, post = _post(request.form.get("post", ""))
     files = [f for f in request.files.getlist("returns") if f.filename]
     if not files:
@@ -421,7 +420,7 @@ def gap() -> Response:
             f.save(target)
             paths.append(target)
         out = Path(tmp) / "out"
-        written = write_gap(post, loaded.library, paths, ["html"], out, loaded.settings, ws.root, problems)
+        written = write_gap(post, loaded, paths, ["html"], out, problems)
         if problems.errors or not written:
             messages = [d.format().replace(str(folder) + "/", "") for d in problems.items]
             return Response(render_template("web/error.html.j2", title="Returns not accepted", status=422,

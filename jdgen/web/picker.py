@@ -55,7 +55,7 @@ def attach_picker(group: Node, values: dict[str, Any], context: dict[str, Any]) 
     fw = library.frameworks.get(fw_id)
     by_key = {str(c.path[-1]): c for c in group.children}
     clusters_node = by_key.get("clusters")
-    if fw is None or fw.kind != "duties" or clusters_node is None:
+    if fw is None or not fw.is_duties or clusters_node is None:
         return
     canon = library.canonical_id
     taken = _taken(fw, _strings(values.get("clusters")), canon)
@@ -82,7 +82,7 @@ def attach_picker(group: Node, values: dict[str, Any], context: dict[str, Any]) 
     clusters_node.picker = {"framework": fw.id, "prefix": group.name, "clusters": clusters,
                             "frameworks": {f.id: [(c.code, c.required, [i.id for i in c.items])
                                                   for c in f.clusters]
-                                           for f in library.frameworks.values() if f.kind == "duties"},
+                                           for f in library.frameworks.values() if f.is_duties},
                             "default": context.get("default_framework", "")}
     for key, kept, label in (("add", [a for a in add if a not in added], "Other items to add"),
                              ("remove", [r for r in remove if r not in removed], "Other items to remove")):

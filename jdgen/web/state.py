@@ -1,5 +1,5 @@
-"""What the web app knows about its workspace: the library, settings and clauses (reloaded when a
-file they come from changes), and the posts folder with each post's checked state (re-checked when
+"""What the web app knows about its workspace: the `Workspace` (loaded again when a file it comes
+from changes), and the posts folder with each post's checked state (re-checked when
 the post file or the library changes)."""
 
 from __future__ import annotations
@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings, load_config
+from ..config import CONFIG_NAME, Settings
 from ..errors import Collector, Diagnostic
-from ..library import bundled_root, discover, load_library
-from ..model import Library
-from ..yamlio import load_strict
+from ..workspace import Workspace, load_workspace, source_files
 
 Stamp = tuple[tuple[str, int, int], ...]
 
@@ -28,17 +26,6 @@ def _stamp(paths: list[Path]) -> Stamp:
             continue
         found.append((str(p), st.st_mtime_ns, st.st_size))
     return tuple(found)
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """The library and settings of one state of the workspace's files."""
-
-    library: Library
-    settings: Settings
-    clauses: dict[str, str]
-    problems: tuple[Diagnostic, ...]
-    stamp: Stamp
 
 
 @dataclass(frozen=True)
@@ -58,7 +45,8 @@ class WorkspaceState:
     """Shared by every request of one app; cheap to ask, reloads only what changed."""
 
     root: Path
-    _loaded: Loaded | None = None
+    _loaded: Workspace | None = None
+    _stamp: Stamp = ()
     _posts: dict[str, tuple[Stamp, PostState]] = field(default_factory=dict)
     _memo: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -67,20 +55,19 @@ class WorkspaceState:
     def posts_dir(self) -> Path:
         return self.root / "posts"
 
-    def _library_files(self) -> list[Path]:
-        templates = [p for folder in (bundled_root() / "templates", self.root / "templates") if folder.is_dir()
-                     for p in folder.rglob("*") if p.is_file()]
-        return discover(self.root).all_paths() + templates + [self.root / "jdgen.yaml"]
+    def _workspace_files(self) -> list[Path]:
+        """The files the workspace comes from, and jdgen.yaml even before it exists."""
+        settings = self._loaded.settings if self._loaded is not None else Settings()
+        return [*source_files(self.root, settings), self.root / CONFIG_NAME]
 
-    def loaded(self) -> Loaded:
-        """Library, settings and clauses, reloaded when any file they come from changed."""
-        stamp = _stamp(self._library_files())
+    def loaded(self) -> Workspace:
+        """The workspace (as `jdgen build` loads it, with jdgen.yaml's problems kept to show),
+        loaded again when any file it comes from changed."""
+        stamp = _stamp(self._workspace_files())
         with self._lock:
-            if self._loaded is None or self._loaded.stamp != stamp:
-                out = Collector()
-                settings = load_config(self.root / "jdgen.yaml", out)
-                clauses = load_strict(bundled_root() / "templates" / "clauses.yaml").data or {}
-                self._loaded = Loaded(load_library(self.root), settings, dict(clauses), tuple(out.items), stamp)
+            if self._loaded is None or self._stamp != stamp:
+                self._loaded = load_workspace(self.root, lenient_settings=True)
+                self._stamp = _stamp(self._workspace_files())
                 self._posts.clear()
                 self._memo.clear()
             return self._loaded
@@ -117,7 +104,7 @@ class WorkspaceState:
         return value
 
 
-def _check_file(path: Path, loaded: Loaded) -> PostState:
+def _check_file(path: Path, loaded: Workspace) -> PostState:
     from ..compare import qualified_ids
     from ..posts import load_post, resolve
 
@@ -128,7 +115,7 @@ def _check_file(path: Path, loaded: Loaded) -> PostState:
     out = Collector()
     title = str(doc.data.get("title", title))
     try:
-        post = resolve(doc, loaded.library, out, name=path.stem, organisation=loaded.settings.organisation)
+        post = resolve(doc, loaded, out, name=path.stem)
     except Exception as exc:  # a post the resolver cannot take is shown as broken, not as a server error
         out.extend([Diagnostic(doc.path, 0, 0, f"cannot resolve this post: {exc}")])
         post = None
