@@ -191,6 +191,9 @@ def resolve(doc: Document, library: Library, out: Collector, name: str,
         data["organisation"] = organisation
     _check_draft(doc, data, out)
     _check_dates(doc, out)
+    _check_starter_text(doc, out)
+    _check_salary(doc, out)
+    _check_grade(doc, out)
     duty_fws, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)
     full_time = float(data.get("full_time_hours", full_time_hours))
@@ -268,6 +271,63 @@ def _check_dates(doc: Document, out: Collector) -> None:
     if posted and closing and closing < posted:
         out.extend([doc.diag(("closing_date",), f"closing_date {closing} is before date_posted {posted}",
             code="date-order")])
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every text value under `value`, with its path."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, v in value.items() for found in _strings(v, (*path, key))]
+    if isinstance(value, list):
+        return [found for i, v in enumerate(value) for found in _strings(v, (*path, i))]
+    return []
+
+
+def _check_starter_text(doc: Document, out: Collector) -> None:
+    """A warning (an error under --strict) at each text still holding an example text of the starter
+    post (`jdgen new post`, `jdgen init`), so that an untouched starter is never published."""
+    from .starter import PLACEHOLDERS
+
+    for path, text in _strings(doc.data, ()):
+        plain = " ".join(text.split())
+        found = next((p for p in PLACEHOLDERS if p in plain), None)
+        if found is None:
+            continue
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        shown = found if len(found) <= 60 else found[:57].rstrip() + "…"
+        out.extend([doc.diag(path, f"starter text left in {where}: '{shown}'",
+                             hint="replace it with the post's own words (it is an example of `jdgen new post`)",
+                             level="warning", code="starter-text")])
+
+
+def _check_salary(doc: Document, out: Collector) -> None:
+    """A warning when a salary written as text has no amount jdgen can read: documents show the
+    text, but job boards get no salary (JSON-LD baseSalary)."""
+    from .salary import parse
+
+    raw = doc.data.get("salary")
+    if isinstance(raw, str) and raw.strip() and parse(raw) is None:
+        out.extend([doc.diag(("salary",), f"salary '{' '.join(raw.split())}' has no amount in pounds jdgen can "
+                                          "read, so the job advert data (JSON-LD) has no salary",
+                             hint="write amounts with £, e.g. \"£31,049 to £37,796 a year\", or "
+                                  "{min: 31049, max: 37796, per: year}",
+                             level="warning", code="unreadable-salary")])
+
+
+_BAND_WORD = re.compile(r"\bband\b", re.IGNORECASE)
+
+
+def _check_grade(doc: Document, out: Collector) -> None:
+    """A warning when a grade names a band that is not an Agenda for Change band: the KSF outline
+    then has no band ceiling or floor."""
+    grade = doc.data.get("grade")
+    if isinstance(grade, str) and _BAND_WORD.search(grade) and band_of(grade) is None:
+        out.extend([doc.diag(("grade",), f"grade '{' '.join(grade.split())}' is not an Agenda for Change band "
+                                         "(Band 1 to Band 9, Band 8a to 8d), so the KSF outline is not bounded "
+                                         "by a band", hint="write e.g. Band 5; a grade of another pay scale "
+                                                          "need not use the word 'band'",
+                             level="warning", code="unknown-grade")])
 
 
 def _terms(data: dict[str, Any], full_time_hours: float) -> dict[str, Any]:
