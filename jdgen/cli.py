@@ -305,7 +305,7 @@ class _NullBar:
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)
-@click.option("--force", is_flag=True, help="Overwrite the files init writes when they exist (others are never touched).")
+@click.option("--force", is_flag=True, help="Overwrite the files init writes (other files are never touched).")
 def init(folder: Path, force: bool) -> None:
     """Start a workspace in FOLDER (default: the current folder; created if needed).
 
@@ -531,6 +531,11 @@ def checklist(st: State, post: Path, formats: tuple[str, ...], out: Path) -> Non
 @pass_state
 def gap(st: State, post: Path, assessments: tuple[Path, ...], formats: tuple[str, ...], out: Path) -> None:
     """Training needs analysis from filled-in checklists.
+
+    The assessments are checklists from `jdgen checklist` (CSV, or XLSX with a sheet named
+    Checklist), one person or many per file. The first row names the columns: person, item,
+    rating, comment, statement (any order; comment and statement may be left out, and statement
+    is ignored). Each person rates every item of the post once, 0 to 3.
 
     For each person, the items rated below the post's required level (2 unless the post sets
     `required_level`); a team summary ranking items by how many people need them; and the

@@ -164,7 +164,19 @@ def _set_aside(doc: Document, paths: list[JsonPath]) -> Document | None:
         return None  # the whole file is the wrong shape
     cut = {str(path[0]) for path in paths}
     data = {key: value for key, value in doc.data.items() if key not in cut}
+    if _only_entry_form(doc, paths, "competences"):  # the entries are still checked (see _competence_ref)
+        cut.discard("competences")
+        data["competences"] = doc.data["competences"]
     return Document(doc.path, data, doc.values, doc.keys, frozenset(cut))
+
+
+def _only_entry_form(doc: Document, paths: list[JsonPath], key: str) -> bool:
+    """True when list `key` holds only texts and its only problems are entries of the wrong form
+    (a competence without its `framework:` prefix, or with one in capitals)."""
+    under = [path for path in paths if path[0] == key]
+    value = doc.data.get(key)
+    return (bool(under) and isinstance(value, list) and all(isinstance(v, str) for v in value)
+            and all(len(path) == 2 and isinstance(path[1], int) for path in under))
 
 
 def resolve_file(path: Path, library: Library, organisation: str | None = None,
@@ -517,7 +529,10 @@ def _duty(item: Item, library: Library, cluster_title: str) -> Duty:
 def _resolve_competences(doc: Document, library: Library, out: Collector) -> list[Competence]:
     picked: dict[tuple[str, str], Item] = {}
     for i, ref in enumerate(doc.data.get("competences", [])):
-        fw_id, _, raw = ref.partition(":")
+        parsed = _competence_ref(ref, library)
+        if parsed is None:  # the wrong form, already reported, and no framework to check it against
+            continue
+        fw_id, raw, well_formed = parsed
         fw = library.frameworks.get(fw_id)
         if fw is None or fw.kind == "reference":
             out.extend([doc.diag(("competences", i), f"unknown competence framework '{fw_id}'",
@@ -536,6 +551,8 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
             out.extend([doc.diag(("competences", i), f"unknown domain or competence '{raw}' in {fw_id}",
                                  hint=suggest(code, choices), code="unknown-item")])
             continue
+        if not well_formed:  # its form is reported already; the id was checked only so that one run says all
+            continue
         for it in items:
             if (fw_id, it.id) in picked:
                 out.extend([doc.diag(("competences", i), f"{fw_id}:{it.id} is already included",
@@ -551,6 +568,22 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
                                  cluster.title if cluster else it.cluster, it.kind, it.text,
                                  tuple(s.text for s in it.sub), it.links))
     return result
+
+
+_COMPETENCE_REF = re.compile(r"[a-z][a-z0-9-]*:\S.*")  # the schema's pattern for competences
+
+
+def _competence_ref(ref: str, library: Library) -> tuple[str, str, bool] | None:
+    """(framework, id, well formed) of a `competences` entry. An entry the schema refused for its
+    prefix is still read when the prefix is a framework's id in other capitals ('IPS:ZZ9'), so
+    that its unknown id is reported in the same run; None when it names no framework at all."""
+    fw_id, sep, raw = ref.partition(":")
+    if _COMPETENCE_REF.fullmatch(ref):
+        return fw_id, raw, True
+    known = {f.lower(): f for f in library.frameworks}
+    if sep and raw.strip() and fw_id.strip().lower() in known:
+        return known[fw_id.strip().lower()], raw, False
+    return None
 
 
 def _category(text: str) -> str:
