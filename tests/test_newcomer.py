@@ -61,7 +61,7 @@ def test_an_untouched_starter_fails_under_strict(tmp_path: Path, jdgen: Invoke,
     assert strict.exit_code == 1
     assert "posts/example-post.yaml:26:10: warning: starter text left in summary: 'Say in three to five" \
         in strict.stderr
-    code, found = _diagnostics(jdgen, "posts/")
+    _, found = _diagnostics(jdgen, "posts/")
     starter_text = [(d["line"], d["message"]) for d in found if d["code"] == "starter-text"]
     # each placeholder of the starter, at its own line; nothing else of the starter is flagged
     lines = (tmp_path / "posts" / "example-post.yaml").read_text("utf-8").splitlines()
