@@ -177,8 +177,11 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def read_assessments(paths: list[Path], known: list[str], out: Collector) -> list[Rating]:
-    """Every rating in the files; problems go to `out` (with file, sheet and row)."""
+def read_assessments(paths: list[Path], known: list[str], out: Collector,
+                     present: list[Rating] | None = None) -> list[Rating]:
+    """Every rating in the files; problems go to `out` (with file, sheet and row). `present`, when
+    given, receives every row of a person and a known item, in file order, those with a wrong
+    rating too (as rating -1): check_complete on it reports the missing rows and not those."""
     files = []
     for p in paths:
         files += sorted(f for f in p.iterdir() if f.suffix.lower() in (".csv", ".xlsx")) if p.is_dir() else [p]
@@ -208,6 +211,8 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector) -> lis
                 continue
             cells = {name: (restore(row[i].strip()) if i < len(row) else "") for name, i in header.items()}
             rating = _rating(where, number, header, cells, known_set, known, out)
+            if present is not None and cells["person"] and cells["item"] in known_set:
+                present.append(rating or Rating(cells["person"], cells["item"], -1, "", where, number))
             if rating is None:
                 continue
             key = (rating.person, rating.item)

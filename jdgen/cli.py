@@ -302,6 +302,31 @@ class _NullBar:
         return None
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=".", required=False)
+@click.option("--force", is_flag=True, help="Overwrite the files init writes (other files are never touched).")
+def init(folder: Path, force: bool) -> None:
+    """Start a workspace in FOLDER (default: the current folder; created if needed).
+
+    Writes jdgen.yaml (commented settings: organisation, address, logo, colours, full-time
+    hours), posts/example-post.yaml (a starter post whose example texts `jdgen validate` warns
+    about until they are replaced), templates/ (empty but for a README on overriding templates)
+    and a short README.md. Refuses, writing nothing, when any of these files exists (exit 2),
+    unless --force.
+
+    \b
+    Example:
+      jdgen init my-service && cd my-service && jdgen build posts/
+    """
+    from .starter import InitRefused, init_workspace
+
+    try:
+        written = init_workspace(folder, force)
+    except InitRefused as exc:
+        raise click.UsageError(str(exc)) from None
+    _written(written)
+
+
 @main.group()
 def new() -> None:
     """Create starter files."""
@@ -313,8 +338,13 @@ def new() -> None:
               show_default=True, help="Folder to write the post into.")
 @alias("--dir", of="folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def new_post(name: str, folder: Path, force: bool) -> None:
+@pass_state
+def new_post(st: State, name: str, folder: Path, force: bool) -> None:
     """Write a commented starter post, NAME.yaml.
+
+    The organisation and address are jdgen.yaml's when it sets them; the posting date is today
+    and the closing date three weeks later. Replace the example texts: `jdgen validate` warns
+    about any left in the post (an error under --strict).
 
     \b
     Example:
@@ -329,7 +359,8 @@ def new_post(name: str, folder: Path, force: bool) -> None:
     target = safe_output_path(folder, f"{stem}.yaml")
     if target.exists() and not force:
         raise click.UsageError(f"{display(target)} already exists (use --force to overwrite)")
-    write_atomic(target, starter_post(stem))
+    settings = st.workspace().settings
+    write_atomic(target, starter_post(stem, settings.organisation, settings.address, folder=display(folder)))
     click.echo(f"wrote {display(target)}")
 
 
@@ -497,6 +528,11 @@ def checklist(st: State, post: Path, formats: tuple[str, ...], out: Path) -> Non
 @pass_state
 def gap(st: State, post: Path, assessments: tuple[Path, ...], formats: tuple[str, ...], out: Path) -> None:
     """Training needs analysis from filled-in checklists.
+
+    The assessments are checklists from `jdgen checklist` (CSV, or XLSX with a sheet named
+    Checklist), one person or many per file. The first row names the columns: person, item,
+    rating, comment, statement (any order; comment and statement may be left out, and statement
+    is ignored). Each person rates every item of the post once, 0 to 3.
 
     For each person, the items rated below the post's required level (2 unless the post sets
     `required_level`); a team summary ranking items by how many people need them; and the

@@ -60,6 +60,12 @@ CODES: dict[str, str] = {
     "ksf-override": "A KSF level a post sets that cannot apply (a core dimension left out, foundation above level).",
     "unknown-profile": "A supervision profile that does not exist.",
     "supervision-below-guidance": "Supervision set below what the guidance asks for (warning).",
+    "starter-text": "An example text of the starter post (`jdgen new post`, `jdgen init`) is still in the post "
+                    "(warning; an error under --strict).",
+    "unreadable-salary": "A salary written as text with no amount in pounds jdgen can read, so the advert data "
+                         "has no salary (warning).",
+    "unknown-grade": "A grade naming a band that is not an Agenda for Change band, so the KSF outline has no "
+                     "band bounds (warning).",
     "bad-logo": "The logo in jdgen.yaml is not an image file inside the workspace.",
     "reword-not-included": "`duties.reword` names an item the post does not take.",
     "unknown-section": "A document profile in jdgen.yaml lists a section that does not exist.",

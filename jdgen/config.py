@@ -24,6 +24,9 @@ class Settings:
     about: str = ""
     profile: str = "jd"
     profiles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The employer's postal address (street, locality, region, postcode, country), written into
+    #: new posts by `jdgen new post`.
+    address: dict[str, str] = field(default_factory=dict)
 
 
 def load_config(path: Path, out: Collector) -> Settings:
@@ -32,14 +35,16 @@ def load_config(path: Path, out: Collector) -> Settings:
         return Settings()
     doc, problems = load_file(path)
     out.extend(problems)
-    if doc is None or problems:
+    if doc is None or (problems and not isinstance(doc.data, dict)):
         return Settings()
     if doc.data is None or not isinstance(doc.data, dict):
         out.extend([doc.diag((), "jdgen.yaml must be a mapping of settings", code="not-a-mapping")])
         return Settings()
+    # A file read with problems (a duplicate key, a control character) is still checked against
+    # the schema, so that one run reports every error of the file.
     found = schema_diagnostics(doc, "config")
     out.extend(found)
-    if found:
+    if found or problems:
         return Settings()
     data = doc.data
     logo = None
@@ -60,7 +65,8 @@ def load_config(path: Path, out: Collector) -> Settings:
                     colours.get("accent", Settings.accent), dict(data.get("clauses", {})),
                     tuple(data.get("formats", Settings().formats)),
                     float(data.get("full_time_hours", Settings.full_time_hours)),
-                    " ".join(str(data.get("about", "")).split()), data.get("profile", Settings.profile), profiles)
+                    " ".join(str(data.get("about", "")).split()), data.get("profile", Settings.profile), profiles,
+                    {key: " ".join(value.split()) for key, value in data.get("address", {}).items()})
 
 
 def _profiles(doc: Document, out: Collector) -> dict[str, tuple[str, ...]]:

@@ -167,7 +167,19 @@ def _set_aside(doc: Document, paths: list[JsonPath]) -> Document | None:
         return None  # the whole file is the wrong shape
     cut = {str(path[0]) for path in paths}
     data = {key: value for key, value in doc.data.items() if key not in cut}
+    if _only_entry_form(doc, paths, "competences"):  # the entries are still checked (see _competence_ref)
+        cut.discard("competences")
+        data["competences"] = doc.data["competences"]
     return Document(doc.path, data, doc.values, doc.keys, frozenset(cut))
+
+
+def _only_entry_form(doc: Document, paths: list[JsonPath], key: str) -> bool:
+    """True when list `key` holds only texts and its only problems are entries of the wrong form
+    (a competence without its `framework:` prefix, or with one in capitals)."""
+    under = [path for path in paths if path[0] == key]
+    value = doc.data.get(key)
+    return (bool(under) and isinstance(value, list) and all(isinstance(v, str) for v in value)
+            and all(len(path) == 2 and isinstance(path[1], int) for path in under))
 
 
 def resolve_file(path: Path, workspace: Workspace) -> ResolvedPost:
@@ -193,6 +205,9 @@ def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> R
         data["organisation"] = organisation
     _check_draft(doc, data, out)
     _check_dates(doc, out)
+    _check_starter_text(doc, out)
+    _check_salary(doc, out)
+    _check_grade(doc, out)
     duty_fws, duties = _resolve_duties(doc, library, out)
     competences = _resolve_competences(doc, library, out)
     full_time = float(data.get("full_time_hours", full_time_hours))
@@ -270,6 +285,63 @@ def _check_dates(doc: Document, out: Collector) -> None:
     if posted and closing and closing < posted:
         out.extend([doc.diag(("closing_date",), f"closing_date {closing} is before date_posted {posted}",
             code="date-order")])
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every text value under `value`, with its path."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, v in value.items() for found in _strings(v, (*path, key))]
+    if isinstance(value, list):
+        return [found for i, v in enumerate(value) for found in _strings(v, (*path, i))]
+    return []
+
+
+def _check_starter_text(doc: Document, out: Collector) -> None:
+    """A warning (an error under --strict) at each text still holding an example text of the starter
+    post (`jdgen new post`, `jdgen init`), so that an untouched starter is never published."""
+    from .starter import PLACEHOLDERS
+
+    for path, text in _strings(doc.data, ()):
+        plain = " ".join(text.split())
+        found = next((p for p in PLACEHOLDERS if p in plain), None)
+        if found is None:
+            continue
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+        shown = found if len(found) <= 60 else found[:57].rstrip() + "…"
+        out.extend([doc.diag(path, f"starter text left in {where}: '{shown}'",
+                             hint="replace it with the post's own words (it is an example of `jdgen new post`)",
+                             level="warning", code="starter-text")])
+
+
+def _check_salary(doc: Document, out: Collector) -> None:
+    """A warning when a salary written as text has no amount jdgen can read: documents show the
+    text, but job boards get no salary (JSON-LD baseSalary)."""
+    from .salary import parse
+
+    raw = doc.data.get("salary")
+    if isinstance(raw, str) and raw.strip() and parse(raw) is None:
+        out.extend([doc.diag(("salary",), f"salary '{' '.join(raw.split())}' has no amount in pounds jdgen can "
+                                          "read, so the job advert data (JSON-LD) has no salary",
+                             hint="write amounts with £, e.g. \"£31,049 to £37,796 a year\", or "
+                                  "{min: 31049, max: 37796, per: year}",
+                             level="warning", code="unreadable-salary")])
+
+
+_BAND_WORD = re.compile(r"\bband\b", re.IGNORECASE)
+
+
+def _check_grade(doc: Document, out: Collector) -> None:
+    """A warning when a grade names a band that is not an Agenda for Change band: the KSF outline
+    then has no band ceiling or floor."""
+    grade = doc.data.get("grade")
+    if isinstance(grade, str) and _BAND_WORD.search(grade) and band_of(grade) is None:
+        out.extend([doc.diag(("grade",), f"grade '{' '.join(grade.split())}' is not an Agenda for Change band "
+                                         "(Band 1 to Band 9, Band 8a to 8d), so the KSF outline is not bounded "
+                                         "by a band", hint="write e.g. Band 5; a grade of another pay scale "
+                                                          "need not use the word 'band'",
+                             level="warning", code="unknown-grade")])
 
 
 def _terms(data: dict[str, Any], full_time_hours: float) -> dict[str, Any]:
@@ -459,7 +531,10 @@ def _duty(item: Item, library: Library, cluster_title: str) -> Duty:
 def _resolve_competences(doc: Document, library: Library, out: Collector) -> list[Competence]:
     picked: dict[tuple[str, str], Item] = {}
     for i, ref in enumerate(doc.data.get("competences", [])):
-        fw_id, _, raw = ref.partition(":")
+        parsed = _competence_ref(ref, library)
+        if parsed is None:  # the wrong form, already reported, and no framework to check it against
+            continue
+        fw_id, raw, well_formed = parsed
         fw = library.frameworks.get(fw_id)
         if fw is None or fw.is_reference:
             out.extend([doc.diag(("competences", i), f"unknown competence framework '{fw_id}'",
@@ -478,6 +553,8 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
             out.extend([doc.diag(("competences", i), f"unknown domain or competence '{raw}' in {fw_id}",
                                  hint=suggest(code, choices), code="unknown-item")])
             continue
+        if not well_formed:  # its form is reported already; the id was checked only so that one run says all
+            continue
         for it in items:
             if (fw_id, it.id) in picked:
                 out.extend([doc.diag(("competences", i), f"{fw_id}:{it.id} is already included",
@@ -493,6 +570,22 @@ def _resolve_competences(doc: Document, library: Library, out: Collector) -> lis
                                  cluster.title if cluster else it.cluster, it.kind, it.text,
                                  tuple(s.text for s in it.sub), it.links))
     return result
+
+
+_COMPETENCE_REF = re.compile(r"[a-z][a-z0-9-]*:\S.*")  # the schema's pattern for competences
+
+
+def _competence_ref(ref: str, library: Library) -> tuple[str, str, bool] | None:
+    """(framework, id, well formed) of a `competences` entry. An entry the schema refused for its
+    prefix is still read when the prefix is a framework's id in other capitals ('IPS:ZZ9'), so
+    that its unknown id is reported in the same run; None when it names no framework at all."""
+    fw_id, sep, raw = ref.partition(":")
+    if _COMPETENCE_REF.fullmatch(ref):
+        return fw_id, raw, True
+    known = {f.lower(): f for f in library.frameworks}
+    if sep and raw.strip() and fw_id.strip().lower() in known:
+        return known[fw_id.strip().lower()], raw, False
+    return None
 
 
 def _category(text: str) -> str:

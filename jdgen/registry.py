@@ -113,7 +113,8 @@ KINDS: Mapping[str, DocumentKind] = {k.name: k for k in (
     ), ("html", "csv")),
     DocumentKind("gap", "Training needs analysis", (
         _f("html", "a web page", _GAP),
-        _f("csv", "one row per person and item below the level", _GAP),
+        _f("csv", "the team summary: one row per item someone rates below the level, columns "
+                  "item, cluster, count, people, text", _GAP),
         _f("json", "data", _GAP),
     ), ("html", "json")),
 )}

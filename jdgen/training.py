@@ -13,6 +13,7 @@ from . import assessments as sheets
 from .assessments import (
     COLUMNS,
     SCALE,
+    Rating,
     check_complete,
     checklist_items,
     gap_analysis,
@@ -142,9 +143,9 @@ def write_gap(post: ResolvedPost, workspace: Workspace, assessments: list[Path],
     from .curriculum import post_curriculum
 
     known = [i.id for i in checklist_items(post)]
-    ratings = read_assessments(assessments, known, problems)
-    if not problems.errors:  # rows with errors would show up again as "missing"
-        check_complete(ratings, known, problems)
+    rows: list[Rating] = []  # also the rows with a wrong rating: reported already, not missing as well
+    ratings = read_assessments(assessments, known, problems, rows)
+    check_complete(rows, known, problems)
     if problems.errors:
         return []
     curriculum = post_curriculum(post, workspace.library)

@@ -459,14 +459,26 @@ def test_gap_from_one_xlsx_with_many_people(tmp_path: Path, post: str, people: l
 
 
 HINT_RATING = "  hint: 0 not yet, 1 with support, 2 independently, 3 can teach others\n"
+M18 = "no rating for 18 item(s): C2, C3, C4, C5, C6, C7, C8, C9 and 10 more\n"  # dave's, when he rates C1 only
 BAD = {
-    "bad/unknown-item.csv": "bad/unknown-item.csv:3:2: error: unknown item 'c7' for this post\n"
+    # Every error of a file in one run: the rows a small file leaves out are missing too.
+    "bad/unknown-item.csv": "bad/unknown-item.csv:2:1: error: dave has " + M18 +
+                            "bad/unknown-item.csv:3:2: error: unknown item 'c7' for this post\n"
                             "  hint: did you mean 'C7'?\n",
-    "bad/rating-4.csv": "bad/rating-4.csv:2:3: error: rating 4 is out of range (0 to 3)\n",
-    "bad/rating-two.csv": "bad/rating-two.csv:2:3: error: rating 'two' is not a whole number 0 to 3\n" + HINT_RATING,
-    "bad/duplicate.csv": "bad/duplicate.csv:4:2: error: dave rates C1 twice (also at bad/duplicate.csv:2)\n",
+    "bad/rating-4.csv": "bad/rating-4.csv:2:1: error: dave has " + M18 +
+                        "bad/rating-4.csv:2:3: error: rating 4 is out of range (0 to 3)\n",
+    "bad/rating-two.csv": "bad/rating-two.csv:2:1: error: dave has " + M18 +
+                          "bad/rating-two.csv:2:3: error: rating 'two' is not a whole number 0 to 3\n" + HINT_RATING,
+    "bad/duplicate.csv": "bad/duplicate.csv:2:1: error: dave has no rating for 17 item(s): C3, C4, C5, C6, C7, C8, "
+                         "C9, C10 and 9 more\n"
+                         "bad/duplicate.csv:4:2: error: dave rates C1 twice (also at bad/duplicate.csv:2)\n",
     # dave rates C1–C18 except C5, and not L1; reported at his first row.
     "bad/missing-items.csv": "bad/missing-items.csv:2:1: error: dave has no rating for 2 item(s): C5, L1\n",
+    # A wrong rating no longer hides the missing rows, and its own row is not counted missing (C3).
+    "bad/rating-and-missing.csv": "bad/rating-and-missing.csv:2:1: error: dave has no rating for 2 item(s): "
+                                  "C5, L1\n"
+                                  "bad/rating-and-missing.csv:4:3: error: rating 'x' is not a whole number "
+                                  "0 to 3\n" + HINT_RATING,
     "bad/wrong-header.csv": "bad/wrong-header.csv:1:1: error: missing column(s): rating\n"
                             "  hint: the header row must be: person,item,rating,comment (from `jdgen checklist`)\n"
                             "bad/wrong-header.csv:1:3: error: unknown column 'ratng'\n"
@@ -475,10 +487,15 @@ BAD = {
                          "  hint: did you mean 'Checklst'?\n",
     # one.csv: C99 rated 5 (two errors on one row), a missing rating;
     # two.xlsx: rating "high", and frank's C1 twice. All five reported together, in order.
-    "bad/several": "bad/several/one.csv:3:2: error: unknown item 'C99' for this post\n"
+    "bad/several": "bad/several/one.csv:2:1: error: dave has " + M18 +
+                   "bad/several/one.csv:3:2: error: unknown item 'C99' for this post\n"
                    "  hint: did you mean 'C9'?\n"
                    "bad/several/one.csv:3:3: error: rating 5 is out of range (0 to 3)\n"
+                   "bad/several/one.csv:4:1: error: erin has no rating for 18 item(s): C1, C3, C4, C5, C6, C7, "
+                   "C8, C9 and 10 more\n"
                    "bad/several/one.csv:4:3: error: missing rating\n" + HINT_RATING +
+                   "bad/several/two.xlsx[Checklist]:2:1: error: frank has no rating for 17 item(s): C3, C4, C5, "
+                   "C6, C7, C8, C9, C10 and 9 more\n" +
                    "bad/several/two.xlsx[Checklist]:3:3: error: rating 'high' is not a whole number 0 to 3\n"
                    + HINT_RATING +
                    "bad/several/two.xlsx[Checklist]:4:2: error: frank rates C1 twice "
@@ -511,5 +528,9 @@ def test_gap_errors_in_two_arguments_are_reported_together(tmp_path: Path) -> No
     result = run("gap", "--post", "team-post.yaml", "--assessments", "bad/rating-4.csv",
                  "--assessments", "bad/duplicate.csv", "-o", str(out))
     assert result.exit_code == 1
-    assert result.stderr == BAD["bad/duplicate.csv"] + BAD["bad/rating-4.csv"] + "2 error(s), 0 warning(s)\n"
+    assert result.stderr == ("bad/duplicate.csv:4:2: error: dave rates C1 twice (also at bad/duplicate.csv:2)\n"
+                             "bad/rating-4.csv:2:1: error: dave has no rating for 17 item(s): C3, C4, C5, C6, C7, "
+                             "C8, C9, C10 and 9 more\n"
+                             "bad/rating-4.csv:2:3: error: rating 4 is out of range (0 to 3)\n"
+                             "3 error(s), 0 warning(s)\n")
     assert not out.exists()
