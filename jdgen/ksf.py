@@ -110,6 +110,7 @@ def ksf_outline(library: Library, link_sets: Sequence[tuple[Link, ...]], owners:
             asked[link.target] = max(asked.get(link.target, 0), link.level or 0)
             because.setdefault(link.target, []).append(owner)
     ceiling = CEILING[band] if band is not None else 4
+    at_band = f"Band {band}" if band is not None else "the grade"
     rows = []
     for entry in ksf.entries:
         dim = entry.id
@@ -119,15 +120,15 @@ def ksf_outline(library: Library, link_sets: Sequence[tuple[Link, ...]], owners:
         central = core or (linked > 0 and len(owners_of) >= CENTRAL_SHARE * linked)
         level, note = asked.get(dim, 0), ""
         if not level and core:
-            level, note = floor, "No duty links to this core dimension; the band's usual level is shown."
+            level, note = floor, f"No duty of the post draws on this dimension: the usual level for {at_band}."
         elif not level and dim == "G6" and manages_people:
             level = min(max(2, floor), ceiling)
             note = "The post manages or supervises people."
         elif level > ceiling:
-            note = f"The duties ask for level {level}; the band's ceiling is level {ceiling}."
+            note = f"Level {ceiling}: the highest level for {at_band}."
             level = ceiling
         elif level and central and level < floor:
-            note = f"Central to the post: raised from level {level} to the band's usual level {floor}."
+            note = f"Central to the post: level {floor}, the usual level for {at_band}."
             level = floor
         override = overrides.get(dim)
         if override is not None:

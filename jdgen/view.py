@@ -4,6 +4,7 @@ every backend (HTML, PDF, Word, Markdown, JSON). Templates only lay it out."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import json
 import mimetypes
@@ -32,6 +33,9 @@ CLAUSE_TITLES = {
     "professional_registration": "Professional registration and conduct",
     "wellbeing": "Staff wellbeing",
 }
+#: Month names, not the locale's (%B follows LC_TIME).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 ASSESSMENT_NAMES = {"application": "Application form", "interview": "Interview",
                     "references": "References", "test": "Test"}
 
@@ -66,7 +70,7 @@ class JobDescriptionView:
         "help": "primary, accent colours; on_primary, the text colour that reads on primary; "
                 "logo as a data: URL or ''"})
     jsonld: str = field(metadata={"help": "schema.org JobPosting as JSON, safe inside <script>"})
-    date: str = field(metadata={"help": "Date shown on the document (date_posted, or '')"})
+    date: str = field(metadata={"help": "Date of the document as ISO 8601 (date_posted, or ''), for metadata"})
     warnings: list[str] = field(metadata={"help": "Warnings found while resolving the post; empty unless the "
                                                   "HTML preview was asked to show them (--show-warnings)"})
     profile: str = field(default="jd", metadata={"help": "Name of the document profile (jd, full, advert, …)"})
@@ -84,12 +88,15 @@ class JobDescriptionView:
     apply_url: str = field(default="", metadata={"help": "Where to apply (or '')"})
     relationships: list[dict[str, Any]] = field(default_factory=list, metadata={
         "help": "Key working relationships: title (Internal, External), items"})
-    duties_brief: list[dict[str, str]] = field(default_factory=list, metadata={
-        "help": "Main duties in brief: title, text (one per group of duties)"})
+    duties_brief: list[dict[str, Any]] = field(default_factory=list, metadata={
+        "help": "Main duties in brief: title, text (whole duty statements chosen to fit, joined), duties "
+                "(those statements); one per group with a statement chosen"})
     doc_label: str = field(default="Job description", metadata={
         "help": "What the document is, for the running footer in print: 'Job description' or 'Job advert'"})
     notes: list[dict[str, Any]] = field(default_factory=list, metadata={
         "help": "Notes of the full profile: title, items (text); sources, reworded duties, judgement notes"})
+    date_text: str = field(default="", metadata={
+        "help": "The date as documents show it, the UK way ('11 December 2026'), or ''"})
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -102,29 +109,58 @@ def _terms(post: ResolvedPost, organisation: str) -> list[dict[str, str]]:
             ("Contract", t.get("contract")), ("Base", t.get("base")), ("Responsible to", t.get("responsible_to")),
             ("Accountable to", t.get("accountable_to"))]
     rows += [(r["label"], r["text"]) for r in t.get("extra", [])]
-    rows += [("Reference", t.get("reference")), ("Closing date", t.get("closing_date"))]
+    rows += [("Reference", t.get("reference")), ("Closing date", uk_date(t.get("closing_date", "")))]
     return [{"label": label, "value": str(value)} for label, value in rows if value]
+
+
+def uk_date(iso: str) -> str:
+    """An ISO date as people in the UK write it: '2026-12-11' → '11 December 2026' ('' stays '')."""
+    try:
+        day = dt.date.fromisoformat(str(iso))
+    except ValueError:  # not a date (a draft being previewed): shown as written
+        return str(iso)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _prose(p: Prose | None) -> dict[str, list[str]]:
     return {"paragraphs": list(p.paragraphs), "points": list(p.points)} if p else {"paragraphs": [], "points": []}
 
 
-def _gist(text: str, words: int = 12) -> str:
-    """The first clause of a duty, at most `words` words, without its closing full stop."""
-    clause = re.split(r"[,;:]\s|\s(?:so that|in line with|following|including)\s", text, maxsplit=1)[0]
-    if len(clause.split()) < 5:  # "Write clear, accurate notes …": the clause alone says too little
-        clause = text
-    return shorten(clause.rstrip(" ."), words)
+#: Words of duty statements an advert's "Main duties" may hold, and at most how many per group.
+ADVERT_DUTY_WORDS = 280
+ADVERT_DUTIES_PER_GROUP = 2
 
 
-def _duties_brief(groups: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """One line per group of duties: the gist of its first two duties."""
-    brief = []
-    for g in groups:
-        gists = [_gist(d["text"]) for d in g["duties"][:2]]
-        text = "; ".join([gists[0]] + [x[:1].lower() + x[1:] for x in gists[1:]])
-        brief.append({"title": g["title"], "text": text + ("" if text.endswith("…") else ".")})
+def _sentence(text: str) -> str:
+    """A duty statement as a sentence: its own words, with a full stop if it has no closing mark."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _duties_brief(groups: list[dict[str, Any]], budget: int = ADVERT_DUTY_WORDS) -> list[dict[str, Any]]:
+    """The main duties in brief, shortened by choosing whole statements, never by cutting one: in
+    rounds, each group's next duty that fits the words left (the first round gives every group its
+    first duty that fits), the employer's own groups first since they are what sets the post apart;
+    duties that introduce a list are left out, since their list is not shown. Groups stay in the
+    document's order; a group none of whose duties fits is not listed."""
+    chosen: list[list[int]] = [[] for _ in groups]
+    left = budget
+    priority = sorted(range(len(groups)), key=lambda k: not groups[k]["local"])
+    for _ in range(ADVERT_DUTIES_PER_GROUP):
+        for k in priority:
+            g = groups[k]
+            after = chosen[k][-1] if chosen[k] else -1
+            for i, d in enumerate(g["duties"]):
+                words = len(d["text"].split())
+                if i > after and not d["sub"] and words <= left:
+                    chosen[k].append(i)
+                    left -= words
+                    break
+    brief: list[dict[str, Any]] = []
+    for g, picked in zip(groups, chosen, strict=True):
+        if picked:
+            statements = [_sentence(g["duties"][i]["text"]) for i in picked]
+            brief.append({"title": g["title"], "text": " ".join(statements), "duties": statements})
     return brief
 
 
@@ -321,6 +357,7 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
         branding={"primary": settings.primary, "accent": settings.accent, "logo": _logo(settings),
                   "on_primary": text_on(settings.primary)},
         jsonld=jsonld(post, organisation, groups), date=post.terms.get("date_posted", ""),
+        date_text=uk_date(post.terms.get("date_posted", "")),
         warnings=[w.format() for w in post.warnings] if show_warnings else [],
         profile=profile, sections=sections,
         doc_label="Job advert" if "duties" not in sections and "duties_brief" in sections else "Job description",

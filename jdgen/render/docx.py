@@ -217,7 +217,7 @@ def render_docx(view: JobDescriptionView, workspace: Path | None = None) -> byte
         method()
     if "duties" in sections:
         _note(doc, "This job description is a guide to the main duties of the post"
-              + (f" ({view.date})" if view.date else "")
+              + (f" ({view.date_text})" if view.date_text else "")
               + " and may be reviewed with the post holder as the service develops.")
     return wordml.save(doc)
 

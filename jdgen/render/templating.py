@@ -29,7 +29,8 @@ def md_escape(value: Any) -> str:
 
 def page_context(settings: Settings, title: str, label: str) -> dict[str, Any]:
     """What base.html.j2 and jd.css need on every page: title, organisation, colours, footer label."""
-    return {"title": title, "organisation": settings.organisation or "", "date": "", "doc_label": label,
+    return {"title": title, "organisation": settings.organisation or "", "date": "", "date_text": "",
+            "doc_label": label,
             "branding": {"primary": settings.primary, "accent": settings.accent, "logo": "",
                          "on_primary": text_on(settings.primary)}}
 
