@@ -120,7 +120,8 @@ def ksf_outline(library: Library, link_sets: Sequence[tuple[Link, ...]], owners:
         central = core or (linked > 0 and len(owners_of) >= CENTRAL_SHARE * linked)
         level, note = asked.get(dim, 0), ""
         if not level and core:
-            level, note = floor, f"No duty of the post draws on this dimension: the usual level for {at_band}."
+            level, note = floor, "No duty of the post draws on this dimension" + (
+                f": the usual level for {at_band}." if band is not None else ".")
         elif not level and dim == "G6" and manages_people:
             level = min(max(2, floor), ceiling)
             note = "The post manages or supervises people."
