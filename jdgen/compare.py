@@ -38,6 +38,16 @@ class PairReport:
     supervision: dict[str, list[str]]
     similarity: float
     cluster_similarity: dict[str, float] = field(default_factory=dict)
+    #: how the two posts are shown: job title, with the file name only when the titles are the same
+    labels: tuple[str, str] = ("", "")
+
+
+def post_labels(names: list[str], titles: list[str]) -> list[str]:
+    """How a comparison names each post: its job title, followed by its file name only where
+    another post of the comparison has the same title (compared without case and spacing)."""
+    keys = [" ".join(t.split()).casefold() for t in titles]
+    return [title if keys.count(key) == 1 else f"{title} ({name})"
+            for name, title, key in zip(names, titles, keys, strict=True)]
 
 
 def qualified_ids(post: ResolvedPost) -> set[str]:
@@ -99,12 +109,14 @@ def compare_pair(a: ResolvedPost, b: ResolvedPost, library: Library) -> PairRepo
     term_keys = [("Grade", "grade"), ("Salary", "salary"), ("Hours", "hours_text"), ("Contract", "contract"),
                  ("Base", "base"), ("Responsible to", "responsible_to")]
     terms = [{"label": label, "a": str(a.terms.get(k, "")), "b": str(b.terms.get(k, ""))} for label, k in term_keys]
+    labels = post_labels([a.name, b.name], [a.terms["title"], b.terms["title"]])
     return PairReport(
         names=(a.name, b.name), terms=terms, shared=[shown_id(i, duty_fws) for i in shared],
         only={a.name: [shown_id(i, duty_fws) for i in only_a], b.name: [shown_id(i, duty_fws) for i in only_b]},
         by_cluster=list(clusters.values()), local=local, ksf=ksf,
         supervision={a.name: _arrangements(a), b.name: _arrangements(b)},
-        similarity=round(jaccard(ids_a, ids_b), 4), cluster_similarity=per_cluster)
+        similarity=round(jaccard(ids_a, ids_b), 4), cluster_similarity=per_cluster,
+        labels=(labels[0], labels[1]))
 
 
 def _framework_order(library: Library) -> dict[str, int]:
@@ -134,6 +146,12 @@ class Matrices:
     id_cluster: dict[str, str] = field(default_factory=dict)
     #: how each id is shown: plain ('C1') where all posts share one duty framework, as in a pair
     id_label: dict[str, str] = field(default_factory=dict)
+    #: how each post is shown (rows in `order`): its title, with the file name where titles repeat
+    labels: list[str] = field(default_factory=list)
+
+    def label_of(self, name: str | None) -> str:
+        """The label of the post with file name `name` ('' for None)."""
+        return dict(zip(self.posts, self.labels, strict=True)).get(name, name) if name else ""
 
 
 def incidence(posts: list[ResolvedPost]) -> tuple[np.ndarray, list[str]]:
@@ -252,8 +270,9 @@ def matrices(posts: list[ResolvedPost], library: Library, order: str = "similari
     levels = levels[:, keep]
     names = [p.name for p in posts]
     nearest, duplicates = nearest_neighbours(sim, names), near_duplicates(sim, names)
-    return Matrices(names, sim, clusters, coverage, dimensions, levels, nearest, duplicates,
-                    [p.terms["title"] for p in posts])
+    titles = [p.terms["title"] for p in posts]
+    return Matrices(names, sim, clusters, coverage, dimensions, levels, nearest, duplicates, titles,
+                    labels=post_labels(names, titles))
 
 
 def matrices_json(m: Matrices) -> dict[str, Any]:

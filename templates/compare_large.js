@@ -18,7 +18,7 @@
   function fmtKsf(v) { return v ? String(v) : "–"; }
   // one paged heatmap: rows are posts in clustered order; columns are posts, clusters or KSF dimensions
   var views = {
-    similarity: {cols: D.posts, colTitles: D.titles, values: D.similarity, fmt: fmtSim, top: D.scale,
+    similarity: {cols: D.labels, colTitles: D.posts, values: D.similarity, fmt: fmtSim, top: D.scale,
                  caption: "Pairwise similarity"},
     coverage: {cols: D.clusters, colTitles: D.cluster_titles, values: D.coverage, fmt: fmtCov, top: D.scale,
                caption: "Cluster coverage"},
@@ -39,7 +39,7 @@
     var body = table.appendChild(el("tbody"));
     for (var r = v.row; r < r1; r++) {
       var tr = body.appendChild(el("tr"));
-      tr.appendChild(el("th", D.posts[r], {scope: "row", title: D.titles[r]}));
+      tr.appendChild(el("th", D.labels[r], {scope: "row", title: D.posts[r]}));
       for (c = v.col; c < c1; c++) {
         var value = v.values[r * ncol + c], td = el("td", v.fmt(value), {"class": "v"});
         heatCell(td, value / v.top);
@@ -88,9 +88,9 @@
     out.appendChild(el("p", "Overall similarity: " + (union ? shared / union : 0).toFixed(2) + " (" + shared +
       " shared of " + union + " items)"));
     var table = el("table", null, {"class": "heat"});
-    table.appendChild(el("caption", "Duties and competences by cluster: " + D.posts[a] + " and " + D.posts[b]));
+    table.appendChild(el("caption", "Duties and competences by cluster: " + D.labels[a] + " and " + D.labels[b]));
     var head = el("tr");
-    ["Cluster", "Similarity", "Shared", "Only " + D.posts[a], "Only " + D.posts[b]].forEach(function (t) {
+    ["Cluster", "Similarity", "Shared", "Only " + D.labels[a], "Only " + D.labels[b]].forEach(function (t) {
       head.appendChild(el("th", t, {scope: "col"}));
     });
     table.appendChild(el("thead")).appendChild(head);
@@ -107,7 +107,7 @@
   }
   ["pair-a", "pair-b"].forEach(function (id, n) {
     var select = $(id);
-    D.posts.forEach(function (name, i) { select.appendChild(el("option", name, {value: String(i)})); });
+    D.labels.forEach(function (label, i) { select.appendChild(el("option", label, {value: String(i)})); });
     select.value = String(Math.min(n, N - 1));
   });
   $("pair-show").addEventListener("click", sideBySide);

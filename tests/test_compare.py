@@ -25,6 +25,11 @@ from jdgen.render.colour import contrast
 HERE = Path(__file__).parent / "fixtures" / "compare"
 
 
+#: Job titles of the fixture posts: comparisons label posts by them (JSON keeps the file names).
+TITLES = {"a": "Wellbeing Practitioner A", "b": "Wellbeing Practitioner B", "cbt1": "CBT Practitioner One",
+          "cbt2": "CBT Practitioner Two", "work": "Work and Inclusion Worker"}
+
+
 def run(*args: str) -> Result:
     """`jdgen ARGS…` in-process (stdout and stderr apart), with the current folder as workspace."""
     return CliRunner().invoke(main, list(args), env={"JDGEN_WORKSPACE": None}, catch_exceptions=False)
@@ -260,7 +265,7 @@ def test_two_posts_csv() -> None:
     result = run("compare", "a.yaml", "b.yaml", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["cluster", "id", "a", "b"]
+    assert rows[0] == ["cluster", "id", TITLES["a"], TITLES["b"]]
     body = {row[1]: (row[0], row[2], row[3]) for row in rows[1:]}
     assert len(rows) - 1 == len(body) == 42
     duties = {i: v for i, v in body.items() if v[0] not in ("ENG", "VAL")}
@@ -279,8 +284,8 @@ def test_three_posts_csv_is_the_similarity_matrix() -> None:
     result = run("compare", *FILE_ORDER, "--order", "file", "--format", "csv")
     assert result.exit_code == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["post", "cbt1", "work", "cbt2"]
-    assert [r[0] for r in rows[1:]] == ["cbt1", "work", "cbt2"]
+    assert rows[0] == ["post", *(TITLES[n] for n in ("cbt1", "work", "cbt2"))]
+    assert [r[0] for r in rows[1:]] == [TITLES[n] for n in ("cbt1", "work", "cbt2")]
     assert [[float(v) for v in r[1:]] for r in rows[1:]] == expected_matrix(["cbt1", "work", "cbt2"])
 
 
@@ -312,18 +317,21 @@ def test_xlsx_sheets(tmp_path: Path, posts: list[str]) -> None:
     n = len(posts)
     values = [[c.value for c in row] for row in sim.iter_rows(min_row=1, max_row=n + 1, max_col=n + 1)]
     if n == 2:
-        assert values == [["post", "a", "b"], ["a", 1.0, AB], ["b", AB, 1.0]]
+        a, b = TITLES["a"], TITLES["b"]
+        assert values == [["post", a, b], [a, 1.0, AB], [b, AB, 1.0]]
         side = wb["Side by side"]
-        assert [c.value for c in side[1]] == ["cluster", "similarity", "shared", "only a", "only b"]
+        assert [c.value for c in side[1]] == ["cluster", "similarity", "shared", f"only {a}", f"only {b}"]
         rows = {r[0]: r[1:] for r in side.iter_rows(min_row=2, values_only=True)}
         # an empty "only b" cell reads back as None
         assert rows["A Assessment and Intervention Planning"] == (0.875, " ".join(ids("A", 1, 7)), "A8", None)
     else:
         names = ["cbt1", "work", "cbt2"]
-        assert values == [["post", *names], *([p, *row] for p, row in zip(names, expected_matrix(names),
-                                                                           strict=True))]
+        titles = [TITLES[n] for n in names]
+        assert values == [["post", *titles], *([p, *row] for p, row in zip(titles, expected_matrix(names),
+                                                                            strict=True))]
         nearest = [r for r in wb["Nearest"].iter_rows(min_row=2, values_only=True)]
-        assert nearest == [("cbt1", "cbt2", 0.9767), ("work", "cbt2", 0.2903), ("cbt2", "cbt1", 0.9767)]
+        one, two, work = TITLES["cbt1"], TITLES["cbt2"], TITLES["work"]
+        assert nearest == [(one, two, 0.9767), (work, two, 0.2903), (two, one, 0.9767)]
 
 
 def test_xlsx_needs_an_output_file() -> None:
@@ -374,7 +382,7 @@ def test_html_heatmap(tmp_path: Path, posts: list[str]) -> None:
     assert "legend" in page.classes
     headers = [text for tag, text, _ in page.cells if tag == "th"]
     names = ["a", "b"] if len(posts) == 2 else ["cbt1", "work", "cbt2"]
-    assert all(name in headers for name in names)
+    assert all(TITLES[name] in headers for name in names) and not any(name in headers for name in names)
     coloured = [(text, style) for tag, text, style in page.cells if tag == "td" and "background" in style]
     assert len(coloured) >= len(names) ** 2
     # Similarity 1 is the darkest colour of the scale, 0 is white.
@@ -508,6 +516,9 @@ def test_large_html_is_one_data_block_matching_the_json(tmp_path: Path) -> None:
     data = compare_data(page)
     assert data["posts"] == report["posts"] and sorted(data["posts"]) == [f"p{n:03d}" for n in range(count)]
     assert data["titles"] == report["titles"] and "A </script><b>x</b> & co" in data["titles"]
+    from jdgen.compare import post_labels
+
+    assert data["labels"] == post_labels(data["posts"], data["titles"])  # what the page shows
     assert "</script><b>" not in page  # the title is escaped inside the data block
     scale = data["scale"]
     assert len(data["similarity"]) == count * count
@@ -546,3 +557,55 @@ def test_small_comparisons_keep_the_server_rendered_tables(tmp_path: Path) -> No
     page = (tmp_path / "c.html").read_text(encoding="utf-8")
     assert "compare-data" not in page
     assert page.count('<td class="v"') >= LARGE * LARGE
+
+
+# ---------------------------------------------------------------------------------------------
+# Labels: posts are named by job title; the file name only tells apart posts of the same title
+
+
+def test_posts_are_labelled_by_job_title_and_file_name_only_for_equal_titles(tmp_path: Path) -> None:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for name, source in (("first", "a.yaml"), ("second", "a.yaml"), ("other", "b.yaml")):
+        (folder / f"{name}.yaml").write_bytes((HERE / source).read_bytes())
+    first, second, other = (f"{TITLES['a']} (first)", f"{TITLES['a']} (second)", TITLES["b"])
+    outs = {}
+    for fmt in ("table", "csv", "json", "html", "xlsx"):
+        out = tmp_path / f"c.{fmt}"
+        result = run("compare", str(folder), "--order", "file", "--format", fmt, "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        outs[fmt] = out
+    # file order is sorted by file name: first, other, second
+    text = outs["table"].read_text("utf-8")
+    assert f"1  {first}" in text and f"2  {other}" in text and f"3  {second}" in text
+    assert f"{first} ~ {second} (1.00)" in text  # the near-duplicate pair, by label
+    rows = list(csv.reader(io.StringIO(outs["csv"].read_text("utf-8"))))
+    assert rows[0] == ["post", first, other, second]
+    wb = read_xlsx(outs["xlsx"])
+    assert [c.value for c in wb["Similarity"][1]] == ["post", first, other, second]
+    assert [r[0] for r in wb["Nearest"].iter_rows(min_row=2, values_only=True)] == [first, other, second]
+    page = parse_cells(outs["html"].read_text("utf-8"))
+    headers = [text for tag, text, _ in page.cells if tag == "th"]
+    assert {first, second, other} <= set(headers) and not {"first", "second", "other"} & set(headers)
+    # JSON keeps its keys and values (file names) and carries the titles beside them
+    data = json.loads(outs["json"].read_text("utf-8"))
+    assert data["posts"] == ["first", "other", "second"]
+    assert data["titles"] == [TITLES["a"], TITLES["b"], TITLES["a"]]
+    assert data["nearest"][0]["post"] == "first"
+
+
+def test_two_posts_side_by_side_by_title(tmp_path: Path) -> None:
+    out = tmp_path / "pair.html"
+    result = run("compare", "a.yaml", "b.yaml", "--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text("utf-8")
+    assert f"<h1>Comparison: {TITLES['a']} and {TITLES['b']}</h1>" in html
+    assert f"Only {TITLES['a']}" in html and "Only a<" not in html
+    text = run("compare", "a.yaml", "b.yaml").stdout
+    assert f"Comparison: {TITLES['a']}  vs  {TITLES['b']}" in text and f"  {TITLES['b']}:" in text
+
+
+def test_post_labels() -> None:
+    from jdgen.compare import post_labels
+
+    assert post_labels(["x", "y", "z"], ["PWP", "pwp ", "Therapist"]) == ["PWP (x)", "pwp  (y)", "Therapist"]

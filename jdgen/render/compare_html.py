@@ -46,7 +46,7 @@ def large_data(m: Matrices) -> dict[str, Any]:
     items = [[id_index.setdefault(i, len(id_index)) for i in ids] for ids in m.ids]
     cluster_index = {f"{c['framework']}:{c['label']}": k for k, c in enumerate(m.clusters)}
     return {
-        "posts": m.posts, "titles": m.titles, "scale": SCALE, "page": PAGE,
+        "posts": m.posts, "titles": m.titles, "labels": m.labels or m.posts, "scale": SCALE, "page": PAGE,
         "similarity": _ints(m.similarity, SCALE),
         "clusters": [c["label"] for c in m.clusters], "cluster_titles": [c["title"] for c in m.clusters],
         "coverage": _ints(m.coverage, SCALE),
@@ -65,6 +65,15 @@ def script_json(data: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _nearest(m: Matrices) -> list[dict[str, Any]]:
+    """Nearest neighbours with the posts' labels (job titles) in place of their file names."""
+    return [{**n, "post": m.label_of(n["post"]), "nearest": m.label_of(n["nearest"]) or None} for n in m.nearest]
+
+
+def _near_duplicates(m: Matrices) -> list[dict[str, Any]]:
+    return [{**d, "a": m.label_of(d["a"]), "b": m.label_of(d["b"])} for d in m.near_duplicates]
+
+
 def _large_html(m: Matrices, workspace: Workspace) -> str:
     views = [
         {"id": "similarity", "heading": "Pairwise similarity", "low": "0", "high": "1", "columns": True, "note": ""},
@@ -75,8 +84,8 @@ def _large_html(m: Matrices, workspace: Workspace) -> str:
          "note": ""},
     ]
     context = {**page_context(workspace.settings, f"Comparison of {len(m.posts)} posts", "Role comparison"),
-               "large": True, "pair": None, "page": PAGE, "views": views, "posts": m.posts, "nearest": m.nearest,
-               "near_duplicates": m.near_duplicates, "data": script_json(large_data(m))}
+               "large": True, "pair": None, "page": PAGE, "views": views, "posts": m.posts,
+               "nearest": _nearest(m), "near_duplicates": _near_duplicates(m), "data": script_json(large_data(m))}
     return render(workspace.root, "compare.html.j2", context)
 
 
@@ -87,18 +96,22 @@ def compare_html(m: Matrices, report: PairReport | None, workspace: Workspace) -
     if report is not None:
         pair = asdict(report)
         pair["clusters"] = [{**r, "heat": heat(r["similarity"])} for r in report.by_cluster]
-    title = f"Comparison: {report.names[0]} and {report.names[1]}" if report else f"Comparison of {len(m.posts)} posts"
+        pair["labels"] = report.labels if all(report.labels) else report.names
+    title = (f"Comparison: {pair['labels'][0]} and {pair['labels'][1]}" if pair
+             else f"Comparison of {len(m.posts)} posts")
+    labels = m.labels or m.posts
     context = {
         **page_context(workspace.settings, title, "Role comparison"), "large": False,
-        "posts": [{"name": n, "title": t} for n, t in zip(m.posts, m.titles, strict=True)],
-        "similarity": [{"name": n, "title": t, "cells": _cells(row, 1.0, "{:.2f}")}
-                       for n, t, row in zip(m.posts, m.titles, m.similarity, strict=True)],
+        "posts": [{"name": n, "title": t, "label": x} for n, t, x in zip(m.posts, m.titles, labels, strict=True)],
+        "similarity": [{"name": n, "title": t, "label": x, "cells": _cells(row, 1.0, "{:.2f}")}
+                       for n, t, x, row in zip(m.posts, m.titles, labels, m.similarity, strict=True)],
         "clusters": m.clusters,
-        "coverage": [{"name": n, "cells": _cells(row, 1.0, "{:.0%}")} for n, row in zip(m.posts, m.coverage,
-                                                                                          strict=True)],
+        "coverage": [{"name": n, "label": x, "cells": _cells(row, 1.0, "{:.0%}")}
+                     for n, x, row in zip(m.posts, labels, m.coverage, strict=True)],
         "dimensions": m.dimensions,
-        "ksf": [{"name": n, "cells": _cells(row, 4.0, "{:.0f}")} for n, row in zip(m.posts, m.ksf, strict=True)],
-        "nearest": m.nearest, "near_duplicates": m.near_duplicates, "pair": pair,
+        "ksf": [{"name": n, "label": x, "cells": _cells(row, 4.0, "{:.0f}")}
+                for n, x, row in zip(m.posts, labels, m.ksf, strict=True)],
+        "nearest": _nearest(m), "near_duplicates": _near_duplicates(m), "pair": pair,
     }
     return render(workspace.root, "compare.html.j2", context)
 

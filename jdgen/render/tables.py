@@ -23,18 +23,19 @@ def heat(value: float, top: float = 1.0) -> dict[str, str]:
     return {"bg": bg, "fg": text_on(bg)}
 
 
-def short(name: str, width: int = 14) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+def _pair_labels(report: PairReport) -> tuple[str, str]:
+    """The two posts' labels (job titles); file names for a report made without them."""
+    return report.labels if all(report.labels) else report.names
 
 
 def pair_text(report: PairReport) -> str:
-    a, b = report.names
+    a, b = _pair_labels(report)
     out = [f"Comparison: {a}  vs  {b}", f"Similarity (Jaccard over framework items): {report.similarity:.2f}", ""]
     out.append(table([[t["label"], t["a"], t["b"]] for t in report.terms], ["", a, b], wrap_last=False))
     out += ["", "Duties and competences by cluster"]
     rows = [[f"{r['code']} {r['title']}", f"{r['similarity']:.2f}", " ".join(r["shared"]) or "-",
              " ".join(r["only_a"]) or "-", " ".join(r["only_b"]) or "-"] for r in report.by_cluster]
-    out.append(table(rows, ["cluster", "sim", "shared", f"only {short(a)}", f"only {short(b)}"], wrap_last=False))
+    out.append(table(rows, ["cluster", "sim", "shared", f"only {a}", f"only {b}"], wrap_last=False))
     if any(report.local.values()):
         out += ["", "Local duties (compared by text; not in the score)"]
         for key, label in (("shared", "both"), ("only_a", f"only {a}"), ("only_b", f"only {b}")):
@@ -42,33 +43,37 @@ def pair_text(report: PairReport) -> str:
     out += ["", "KSF outline"]
     out.append(table([[f"{k['dimension']} {k['title']}", str(k["a"] or "-"), str(k["b"] or "-"),
                        f"{k['difference']:+d}" if k["difference"] else "0"] for k in report.ksf],
-                     ["dimension", short(a), short(b), "difference"], wrap_last=False))
+                     ["dimension", a, b, "difference"], wrap_last=False))
     out += ["", "Supervision"]
-    for name in report.names:
-        out.append(f"  {name}:")
+    for name, label in zip(report.names, (a, b), strict=True):
+        out.append(f"  {label}:")
         out += [f"    - {line}" for line in report.supervision[name]]
     return "\n".join(out)
 
 
 def matrices_text(m: Matrices) -> str:
-    names = [short(p, 10) for p in m.posts]
+    """Posts are rows, labelled by number and job title; the similarity matrix's columns by number."""
+    names = [f"{i}  {label}" for i, label in enumerate(m.labels or m.posts, start=1)]
+    numbers = [str(i) for i in range(1, len(m.posts) + 1)]
     out = ["Pairwise similarity (Jaccard over framework items)"]
     out.append(table([[names[i], *(f"{v:.2f}" for v in row)] for i, row in enumerate(m.similarity)],
-                     ["", *names], wrap_last=False))
+                     ["post", *numbers], wrap_last=False))
     out += ["", "Nearest neighbour"]
-    out.append(table([[n["post"], n["nearest"] or "(none in common)", f"{n['similarity']:.2f}"] for n in m.nearest],
+    out.append(table([[m.label_of(n["post"]), m.label_of(n["nearest"]) or "(none in common)",
+                       f"{n['similarity']:.2f}"] for n in m.nearest],
                      ["post", "nearest", "similarity"], wrap_last=False))
     if m.near_duplicates:
         out += ["", "Near-duplicates (similarity ≥ 0.9): " +
-                "; ".join(f"{d['a']} ~ {d['b']} ({d['similarity']:.2f})" for d in m.near_duplicates)]
+                "; ".join(f"{m.label_of(d['a'])} ~ {m.label_of(d['b'])} ({d['similarity']:.2f})"
+                          for d in m.near_duplicates)]
     labels = [c["label"] if c["framework"] == m.clusters[0]["framework"] else f"{c['framework']}:{c['label']}"
               for c in m.clusters] if m.clusters else []
     out += ["", "Cluster coverage (share of each cluster's items)"]
     out.append(table([[names[i], *(f"{v:.0%}" if v else "." for v in row)] for i, row in enumerate(m.coverage)],
-                     ["", *labels], wrap_last=False))
+                     ["post", *labels], wrap_last=False))
     out += ["", "KSF levels"]
     out.append(table([[names[i], *(str(v) if v else "." for v in row)] for i, row in enumerate(m.ksf)],
-                     ["", *(d["id"] for d in m.dimensions)], wrap_last=False))
+                     ["post", *(d["id"] for d in m.dimensions)], wrap_last=False))
     return "\n".join(out)
 
 
@@ -79,7 +84,7 @@ def _csv(rows: list[list[Any]]) -> str:
 
 
 def pair_csv(report: PairReport) -> str:
-    a, b = report.names
+    a, b = _pair_labels(report)
     rows: list[list[Any]] = [["cluster", "id", a, b]]
     for r in report.by_cluster:
         rows += [[r["code"], i, 1, 1] for i in r["shared"]]
@@ -89,7 +94,8 @@ def pair_csv(report: PairReport) -> str:
 
 
 def matrices_csv(m: Matrices) -> str:
-    return _csv([["post", *m.posts], *([p, *(f"{v:.4f}" for v in row)] for p, row in zip(m.posts, m.similarity,
+    labels = m.labels or m.posts
+    return _csv([["post", *labels], *([p, *(f"{v:.4f}" for v in row)] for p, row in zip(labels, m.similarity,
                                                                                           strict=True))])
 
 
@@ -142,17 +148,18 @@ def compare_xlsx(m: Matrices, report: PairReport | None) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
-    _sheet(wb, "Similarity", ["post", *m.posts],
-           [[p, *(round(float(v), 4) for v in row)] for p, row in zip(m.posts, m.similarity, strict=True)], (0, 1))
+    labels = m.labels or m.posts
+    _sheet(wb, "Similarity", ["post", *labels],
+           [[p, *(round(float(v), 4) for v in row)] for p, row in zip(labels, m.similarity, strict=True)], (0, 1))
     _sheet(wb, "Cluster coverage", ["post", *(f"{c['framework']}:{c['label']}" for c in m.clusters)],
-           [[p, *(round(float(v), 4) for v in row)] for p, row in zip(m.posts, m.coverage, strict=True)], (0, 1),
+           [[p, *(round(float(v), 4) for v in row)] for p, row in zip(labels, m.coverage, strict=True)], (0, 1),
            "0%")
     _sheet(wb, "KSF levels", ["post", *(d["id"] for d in m.dimensions)],
-           [[p, *(int(v) for v in row)] for p, row in zip(m.posts, m.ksf, strict=True)], (0, 4), "0")
+           [[p, *(int(v) for v in row)] for p, row in zip(labels, m.ksf, strict=True)], (0, 4), "0")
     _sheet(wb, "Nearest", ["post", "nearest", "similarity"],
-           [[n["post"], n["nearest"] or "", n["similarity"]] for n in m.nearest], None)
+           [[m.label_of(n["post"]), m.label_of(n["nearest"]), n["similarity"]] for n in m.nearest], None)
     if report is not None:
-        a, b = report.names
+        a, b = _pair_labels(report)
         rows = [[f"{r['code']} {r['title']}", r["similarity"], " ".join(r["shared"]), " ".join(r["only_a"]),
                  " ".join(r["only_b"])] for r in report.by_cluster]
         _sheet(wb, "Side by side", ["cluster", "similarity", "shared", f"only {a}", f"only {b}"], rows, None)
