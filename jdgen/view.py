@@ -8,7 +8,6 @@ import datetime as dt
 import html
 import json
 import mimetypes
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
