@@ -230,3 +230,68 @@ def test_full_notes_name_the_sources_as_facts(built: dict[str, Path]) -> None:
     md = (built["full"] / "pwp.md").read_text("utf-8")
     notes = md.split("## Notes", 1)[1]
     assert "Written afresh" in notes and "item texts are not reproduced" in notes
+
+
+# --- table headers never break inside a word ------------------------------------------------------
+
+#: Advance widths (1/1000 em) of Arial Bold, which has Helvetica-Bold's metrics (Adobe's AFM).
+BOLD = dict(zip("abcdefghijklmnopqrstuvwxyz", (556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611,
+                                                611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500), strict=True))
+BOLD |= dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722,
+                                                778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611), strict=True))
+BOLD |= {"/": 278, "(": 333, ")": 333, "-": 333, "&": 722}
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _word_tables(path: Path) -> list[tuple[list[int], list[str], float, int]]:
+    """Each table with a header row: grid column widths (dxa), header texts, the table style's font
+    size (pt) and its left + right cell margins (dxa)."""
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(path) as z:
+        body = ET.fromstring(z.read("word/document.xml"))
+        styles = ET.fromstring(z.read("word/styles.xml"))
+    style = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "TableGrid")
+    size = int(style.find(f"{W}rPr/{W}sz").get(f"{W}val")) / 2  # type: ignore[union-attr]
+    margins = sum(int(m.get(f"{W}w") or 0) for side in ("left", "right")
+                  for m in style.iter(f"{W}{side}") if m.get(f"{W}type") == "dxa")
+    tables = []
+    for tbl in body.iter(f"{W}tbl"):
+        first = tbl.find(f"{W}tr")
+        if first is None or first.find(f"{W}trPr/{W}tblHeader") is None:
+            continue
+        grid = [int(c.get(f"{W}w") or 0) for c in tbl.iter(f"{W}gridCol")]
+        header = ["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in first.findall(f"{W}tc")]
+        tables.append((grid, header, size, margins))
+    return tables
+
+
+@pytest.mark.parametrize("profile", ["full", "jd"])
+def test_word_table_header_words_fit_their_columns(tmp_path: Path, jdgen: Invoke, profile: str) -> None:
+    result = jdgen("--workspace", str(tmp_path), "build", str(EXAMPLES / "pwp.yaml"), "-o", str(tmp_path / "o"),
+                   "-f", "docx", "-q", "--profile", profile)
+    assert result.exit_code == 0, result.output
+    tables = _word_tables(tmp_path / "o" / "pwp.docx")
+    assert any("Foundation gateway" in header for _, header, _, _ in tables) == (profile == "full")
+    assert any("E/D" in header for _, header, _, _ in tables)
+    for grid, header, size, margins in tables:
+        for width, text in zip(grid, header, strict=True):
+            room = (width - margins) / 20  # points
+            for word in text.split():
+                needed = sum(BOLD[c] for c in word) / 1000 * size
+                assert needed <= room, f"{word!r} needs {needed:.1f} pt in a {room:.1f} pt column"
+
+
+def test_pdf_table_headers_are_unbroken(tmp_path: Path, jdgen: Invoke) -> None:
+    from pypdf import PdfReader
+
+    result = jdgen("--workspace", str(tmp_path), "build", str(EXAMPLES / "pwp.yaml"), "-o", str(tmp_path / "o"),
+                   "-f", "pdf", "-q", "--profile", "full")
+    assert result.exit_code == 0, result.output
+    lines = [line.strip() for page in PdfReader(tmp_path / "o" / "pwp.pdf").pages
+             for line in page.extract_text().splitlines()]
+    spec = [line for line in lines if line.startswith("Criteria")]
+    assert spec and all(line.split()[:2] == ["Criteria", "E/D"] for line in spec), spec
+    assert "E/" not in [line.split()[-1] for line in lines if line.split()]
+    ksf = [line for line in lines if line.startswith("Dimension Type")]
+    assert ksf and all(line.split()[:3] == ["Dimension", "Type", "Foundation"] for line in ksf), ksf

@@ -136,7 +136,8 @@ class _JobDescription:
                                "dimensions this post needs, with the level expected at the foundation gateway "
                                "(after about a year in post) and at the second gateway (towards the top of the "
                                "band). Levels follow from the duties and the band; they are not an official mapping.")
-        table(self.doc, [5, 1.8, 2, 2, 6.2],
+        # The gateway columns are wide enough for "Foundation" in bold, so Word never breaks the word.
+        table(self.doc, [4.6, 1.7, 2.6, 2.4, 5.7],
               [[f"{r['dimension']} {r['title']}", "Core" if r["core"] else "Specific", str(r["foundation"]),
                 str(r["level"]), r["level_title"] + (f" ({r['note']})" if r["note"] else "")]
                for r in self.view.ksf_outline],
