@@ -18,7 +18,7 @@ from jdgen.cli import main
 from jdgen.render.cells import dangerous, neutralise, restore
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EVIL_NAMES = ("=1+1", "@SUM(A1)")  # post file stems: they become row and column headers
+EVIL_NAMES = ("=1+1", "@SUM(A1)")  # post file stems and job titles: they become row and column headers
 EVIL_DUTY = '=HYPERLINK("http://example.invalid","click")'
 
 
@@ -32,6 +32,7 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         text = (FIXTURES / "compare" / source).read_text("utf-8")
         text = text.replace("    - Run the Tuesday drop-in clinic at the town library.\n",
                             f"    - '{EVIL_DUTY.replace(chr(39), chr(39) * 2)}'\n    - ' -2+3'\n")
+        text = text.replace(f"title: Wellbeing Practitioner {source[0].upper()}\n", f"title: '{name}'\n")
         (tmp_path / f"{name}.yaml").write_text(text, "utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -89,7 +90,8 @@ def test_compare_csv(here: Path) -> None:
 
 
 def test_compare_matrix_csv(here: Path) -> None:
-    shutil.copy(FIXTURES / "compare" / "band5.yaml", here / "-band5.yaml")
+    text = (FIXTURES / "compare" / "band5.yaml").read_text("utf-8")
+    (here / "-band5.yaml").write_text(text.replace("title: Band 5 Practitioner\n", "title: '-band5'\n"), "utf-8")
     _ok(run("compare", *(f"{n}.yaml" for n in EVIL_NAMES), "./-band5.yaml", "--format", "csv", "--order", "file",
             "-o", "c.csv"))
     rows = _csv_cells(here / "c.csv")
