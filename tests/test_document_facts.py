@@ -235,10 +235,12 @@ def test_full_notes_name_the_sources_as_facts(built: dict[str, Path]) -> None:
 # --- table headers never break inside a word ------------------------------------------------------
 
 #: Advance widths (1/1000 em) of Arial Bold, which has Helvetica-Bold's metrics (Adobe's AFM).
-BOLD = dict(zip("abcdefghijklmnopqrstuvwxyz", (556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611,
-                                                611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500), strict=True))
-BOLD |= dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722,
-                                                778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611), strict=True))
+_LOWER = (556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611,
+          556, 778, 556, 556, 500)
+_UPPER = (722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722,
+          667, 944, 667, 667, 611)
+BOLD = dict(zip("abcdefghijklmnopqrstuvwxyz", _LOWER, strict=True)) | dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _UPPER,
+                                                                                strict=True))
 BOLD |= {"/": 278, "(": 333, ")": 333, "-": 333, "&": 722}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
