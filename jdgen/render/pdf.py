@@ -51,7 +51,8 @@ def _fetcher_class() -> Any:
             scheme = url.split(":", 1)[0].lower()
             if scheme == "file":
                 path = Path(unquote(urlparse(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in self.roots):
+                # a regular file only: reading a FIFO would wait for a writer for ever
+                if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
                     return super().fetch(url, headers)
             elif scheme == "data":
                 return super().fetch(url, headers)
@@ -64,11 +65,25 @@ def _fetcher_class() -> Any:
 def pdf_stylesheet(workspace: Path) -> str:
     """The PDF-only CSS (templates/pdf.css, the workspace's first): paged-media properties that
     only WeasyPrint understands and that must not appear in the HTML documents."""
-    from .templating import template_folders
+    from ..errors import Diagnostic, JdgenError, display_path
+    from .templating import TemplateFileError, read_template_file, template_folders
 
-    for folder in template_folders(workspace):
-        if (folder / "pdf.css").is_file():
-            return (folder / "pdf.css").read_text(encoding="utf-8")
+    root = workspace.resolve()
+    for folder in template_folders(root):
+        path = folder / "pdf.css"
+        if not os.path.lexists(path):
+            continue
+        try:
+            data = read_template_file(path, root)
+        except TemplateFileError as exc:
+            raise JdgenError([exc.diagnostic()]) from None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise JdgenError([Diagnostic(display_path(path), line, exc.start - data.rfind(b"\n", 0, exc.start),
+                                         f"this stylesheet is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                                         hint="save it as UTF-8", code="template-encoding")]) from None
     return ""
 
 

@@ -8,6 +8,7 @@ import base64
 import binascii
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -28,12 +29,54 @@ APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            "<Application>jdgen</Application><DocSecurity>0</DocSecurity></Properties>")
 
 
+#: Largest reference document read, in bytes.
+MAX_REFERENCE_BYTES = 20 * 1024 * 1024
+#: Styles the writers use by name (others fall back to Normal when missing).
+REQUIRED_STYLES = ("Normal", "Title", "Heading 1", "Heading 2")
+
+
 def reference_path(workspace: Path | None) -> Path:
-    """templates/reference.docx of the workspace, else the bundled one."""
+    """templates/reference.docx of the workspace (whatever it is: it is checked when read), else
+    the bundled one."""
     for folder in template_folders(workspace):
-        if (folder / REFERENCE).is_file():
+        if os.path.lexists(folder / REFERENCE):
             return folder / REFERENCE
     raise FileNotFoundError(REFERENCE)
+
+
+def _reference_error(path: Path, message: str) -> Exception:
+    from ..errors import Diagnostic, JdgenError, display_path
+
+    return JdgenError([Diagnostic(display_path(path), 0, 0, message, code="bad-reference-docx",
+                                  hint="start from a copy of the bundled templates/reference.docx and change it in "
+                                       "Word or LibreOffice (see docs/templates.md)")])
+
+
+def _open_document(path: Path, workspace: Path | None) -> Any:
+    """The reference document as python-docx opens it; a workspace file that is not a regular
+    file inside the workspace, or not a Word document with the styles jdgen uses, is a JdgenError."""
+    from docx import Document
+
+    from .templating import TemplateFileError, read_template_file
+
+    try:
+        data = read_template_file(path, workspace, MAX_REFERENCE_BYTES)
+    except TemplateFileError as exc:
+        from ..errors import JdgenError
+
+        raise JdgenError([exc.diagnostic()]) from None
+    if not data:
+        raise _reference_error(path, "this reference document is empty")
+    try:
+        doc = Document(io.BytesIO(data))
+        names = {s.name for s in doc.styles}
+    except Exception as exc:  # python-docx raises zip, XML, key and value errors for a damaged file
+        reason = str(exc).strip() or type(exc).__name__
+        raise _reference_error(path, f"this is not a Word document (.docx) jdgen can read: {reason}") from None
+    missing = [name for name in REQUIRED_STYLES if name not in names]
+    if missing:
+        raise _reference_error(path, f"this reference document lacks the style(s) {', '.join(missing)}")
+    return doc
 
 
 def is_bundled(path: Path) -> bool:
@@ -59,10 +102,9 @@ def open_reference(workspace: Path | None, primary: str) -> Any:
     """A new document with the reference document's styles, page setup, header and footer and an
     empty body. jdgen.yaml's primary colour is applied to the headings of the bundled reference only
     (a workspace's own reference keeps its styles as they are)."""
-    from docx import Document
-
-    path = reference_path(workspace)
-    doc = Document(str(path))
+    root = workspace.resolve() if workspace is not None else None
+    path = reference_path(root)
+    doc = _open_document(path, root)
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
