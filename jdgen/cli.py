@@ -268,6 +268,10 @@ def build(st: State, targets: tuple[Path, ...], out: Path, formats: tuple[str, .
     chosen = formats or tuple(workspace.settings.formats)
     options = BuildOptions(out=out, formats=tuple(chosen), strict=strict,
                            profile=profile or workspace.settings.profile, show_warnings=show_warnings)
+    if "docx" in chosen:
+        from .logo import word_notice
+
+        st.reporter.report(word_notice(workspace.settings.logo, workspace.root / "jdgen.yaml"))  # an SVG logo
     total = sum(len(post_files(t)) for t in targets)
     show_bar = not quiet and total > 1 and sys.stderr.isatty()
     with click.progressbar(length=total, label="Building", file=sys.stderr,
@@ -494,6 +498,11 @@ def curriculum(st: State, framework: str | None, post: Path | None, formats: tup
         assert post is not None
         result = post_curriculum(_resolve_post(st, post), st.workspace().library, module_hours)
         name = f"{post.stem}-curriculum"
+    if "docx" in formats:
+        from .logo import word_notice
+
+        settings = st.workspace().settings
+        st.reporter.report(word_notice(settings.logo, st.workspace().root / "jdgen.yaml"))  # an SVG logo
     _written(write_curriculum(result, name, list(formats), out, st.workspace()))
 
 

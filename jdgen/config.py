@@ -54,11 +54,13 @@ def load_config(path: Path, out: Collector) -> Settings:
             out.extend([doc.diag(("logo",), f"logo '{data['logo']}' must be an image file inside the workspace",
                 code="bad-logo")])
             logo = None
-        elif not logo.is_file():
+        elif not logo.exists() or logo.is_dir():
             what = "is a folder, not an image file" if logo.is_dir() else "does not exist"
             out.extend([doc.diag(("logo",), f"logo '{data['logo']}' {what}",
                                  hint="give the path of an image file, relative to jdgen.yaml", code="bad-logo")])
             logo = None
+        else:
+            logo = _check_logo(doc, logo, str(data["logo"]), tuple(data.get("formats", Settings().formats)), out)
     colours = data.get("colours", {})
     profiles = _profiles(doc, out)
     return Settings(data.get("organisation"), logo, colours.get("primary", Settings.primary),
@@ -67,6 +69,30 @@ def load_config(path: Path, out: Collector) -> Settings:
                     float(data.get("full_time_hours", Settings.full_time_hours)),
                     " ".join(str(data.get("about", "")).split()), data.get("profile", Settings.profile), profiles,
                     {key: " ".join(value.split()) for key, value in data.get("address", {}).items()})
+
+
+def _check_logo(doc: Document, logo: Path, given: str, formats: tuple[str, ...], out: Collector) -> Path | None:
+    """The logo when it is a sound PNG, JPEG, GIF or SVG image (read only as a regular file), else
+    an error at `logo:`; an SVG logo is a warning when jdgen.yaml's formats include Word."""
+    from . import logo as logos
+    from .wsfiles import FileRefused
+
+    try:
+        data = logos.read(logo)
+    except FileRefused as exc:
+        out.extend([doc.diag(("logo",), f"logo '{given}': {exc.message}",
+                             hint="give a PNG, JPEG or SVG image file inside the workspace", code="bad-logo")])
+        return None
+    found = logos.problem(data)
+    if found:
+        out.extend([doc.diag(("logo",), f"logo '{given}' {found}",
+                             hint="give a PNG, JPEG or SVG image (open it in an image editor and save it as PNG)",
+                             code="bad-logo")])
+        return None
+    if logos.sniff(data) == "svg" and "docx" in formats:
+        out.extend([doc.diag(("logo",), logos.WORD_SVG_MESSAGE.format(name=given), level="warning",
+                             hint=logos.WORD_SVG_HINT, code="logo-svg")])
+    return logo
 
 
 def _profiles(doc: Document, out: Collector) -> dict[str, tuple[str, ...]]:

@@ -82,10 +82,10 @@ def curriculum_pdf(doc: CurriculumDocument) -> bytes:
 
 
 def curriculum_docx(doc: CurriculumDocument) -> bytes:
+    from .logo import word_bytes
     from .render.docx import render_curriculum_docx
 
-    logo = doc.workspace.settings.logo
-    return render_curriculum_docx(doc.context, doc.workspace.root, logo.read_bytes() if logo else None)
+    return render_curriculum_docx(doc.context, doc.workspace.root, word_bytes(doc.workspace.settings.logo))
 
 
 def write_curriculum(c: Curriculum, name: str, formats: list[str], out: Path, workspace: Workspace) -> list[Path]:

@@ -3,11 +3,9 @@ every backend (HTML, PDF, Word, Markdown, JSON). Templates only lay it out."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import json
-import mimetypes
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -205,10 +203,9 @@ def shorten(text: str, words: int = 12) -> str:
 
 
 def _logo(settings: Settings) -> str:
-    if settings.logo is None:
-        return ""
-    mime = mimetypes.guess_type(settings.logo.name)[0] or "image/png"
-    return f"data:{mime};base64,{base64.b64encode(settings.logo.read_bytes()).decode()}"
+    from .logo import data_url
+
+    return data_url(settings.logo)  # the media type of its content, not of its name
 
 
 def description_html(post: ResolvedPost, groups: list[dict[str, Any]]) -> str:

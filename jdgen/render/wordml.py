@@ -381,13 +381,19 @@ def add_logo(doc: Any, logo: str | bytes | None, height_cm: float = 1.0) -> None
         return
     from docx.shared import Cm
 
+    from ..logo import WORD_KINDS, sniff
+
     data = logo if isinstance(logo, bytes) else _data_url_bytes(logo)
-    if not data:
-        return
+    if sniff(data) not in WORD_KINDS:
+        return  # none, or SVG: Word documents are made without it (jdgen.yaml's check says so)
     header = doc.sections[0].header
     paragraph = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
     run = paragraph.add_run()
-    run.add_picture(io.BytesIO(data), height=Cm(height_cm))
+    try:
+        run.add_picture(io.BytesIO(data), height=Cm(height_cm))
+    except Exception:  # a logo damaged since jdgen.yaml was checked: the document is made without it
+        paragraph._p.remove(run._r)
+        return
     inline = run._r.find(qn("w:drawing")).find(qn("wp:inline"))
     inline.addnext(_anchor(inline))
     inline.getparent().remove(inline)
