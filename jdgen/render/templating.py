@@ -172,8 +172,10 @@ MAX_OUTPUT = 20_000_000
 #: Characters written by every output statement, those buffered in macros, `set` and `filter`
 #: blocks included (a macro's output is counted again where it is shown).
 MAX_PRODUCED = 4 * MAX_OUTPUT
-#: Loop iterations and calls (macros, methods, functions) of one render.
+#: Loop iterations and calls of one render; a call (of a macro, method or function) counts as
+#: CALL_STEPS steps, as a macro call costs Jinja about as much as 25 loop iterations.
 MAX_STEPS = 5_000_000
+CALL_STEPS = 25
 #: Bits of an integer a template may compute with `*` or `**`.
 MAX_INT_BITS = 100_000
 #: Largest number a filter that makes text or lists from a count (`center`, `indent`, `batch`,
@@ -198,13 +200,16 @@ class _Budget:
     def __init__(self) -> None:
         self.deadline = time.monotonic() + RENDER_SECONDS
         self.steps = 0
+        self.checks = 0
         self.produced = 0
 
-    def step(self) -> None:
-        self.steps += 1
+    def step(self, cost: int = 1) -> None:
+        self.steps += cost
         if self.steps > MAX_STEPS:
-            raise TemplateLimit(f"the template takes more than {MAX_STEPS:,} loop steps and calls")
-        if not self.steps & 0x3FF:
+            raise TemplateLimit(f"the template takes more than {MAX_STEPS:,} steps (loop iterations; a call "
+                                f"counts {CALL_STEPS})")
+        self.checks += 1
+        if not self.checks & 0x3FF:
             self.check_time()
 
     def check_time(self) -> None:
@@ -372,7 +377,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         budget = _BUDGET.get()
         if budget is not None:
-            budget.step()
+            budget.step(CALL_STEPS)
         if any(_size(v) > MAX_OUTPUT for v in (*args, *kwargs.values())):
             raise _too_large()
         target = getattr(obj, "__wrapped__", obj)
