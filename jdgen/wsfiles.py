@@ -19,18 +19,18 @@ class FileRefused(Exception):
         self.message, self.kind, self.hint = message, kind, hint
 
 
-def read_confined(path: Path, roots: Sequence[Path], limit: int) -> bytes:
+def read_confined(path: Path, roots: Sequence[Path], limit: int, what: str = "file") -> bytes:
     """The bytes of `path`, a regular file whose real path (links resolved) is inside one of
     `roots`, at most `limit` bytes; anything else raises FileRefused."""
     real = path.resolve()
     if not any(real.is_relative_to(root.resolve()) for root in roots):
-        raise FileRefused(f"refused: this file is a link to {real}, outside the workspace and jdgen", "outside",
+        raise FileRefused(f"refused: this {what} is a link to {real}, outside the workspace and jdgen", "outside",
                           "copy the file into the workspace instead of linking to it")
     try:
         # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
         fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise FileRefused("refused: this file is a link to a file that does not exist", "special") from None
+        raise FileRefused(f"refused: this {what} is a link to a file that does not exist", "special") from None
     except OSError as exc:
         raise FileRefused(f"cannot be read: {exc.strerror or exc}", "special") from None
     with os.fdopen(fd, "rb") as handle:

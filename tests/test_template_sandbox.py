@@ -242,7 +242,8 @@ def test_template_files_must_be_regular_files_inside(name: str, formats: str, ki
         message = f"templates/{name}: error: refused: this is a FIFO, device or socket, not a regular file"
     else:
         target.symlink_to(secret)
-        message = (f"templates/{name}: error: refused: this file is a link to {secret}, "
+        what = "template" if name.endswith((".j2", "jd.css")) else "file"
+        message = (f"templates/{name}: error: refused: this {what} is a link to {secret}, "
                    "outside the workspace and jdgen")
     result = build(jdgen, root, formats)
     assert_clean_failure(result, message)

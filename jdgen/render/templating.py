@@ -79,11 +79,12 @@ def template_roots(workspace: Path | None) -> list[Path]:
     return [bundled_root() / "templates"] + ([workspace] if workspace is not None else [])
 
 
-def read_template_file(path: Path, workspace: Path | None, limit: int = MAX_TEMPLATE_BYTES) -> bytes:
+def read_template_file(path: Path, workspace: Path | None, limit: int = MAX_TEMPLATE_BYTES,
+                       what: str = "file") -> bytes:
     """The bytes of a file of a templates/ folder (a template, pdf.css, reference.docx): a regular
     file inside the workspace or jdgen, at most `limit` bytes; else TemplateFileError."""
     try:
-        return read_confined(path, template_roots(workspace), limit)
+        return read_confined(path, template_roots(workspace), limit, what)
     except FileRefused as exc:
         code = "template-outside" if exc.kind == "outside" else "template-file"
         hint = _REFUSED_HINTS[exc.kind] if exc.kind != "large" else f"the limit is {limit // (1024 * 1024)} MiB"
@@ -115,7 +116,7 @@ class _ConfinedLoader(jinja2.BaseLoader):
             path = folder.joinpath(*pieces)
             if not os.path.lexists(path):
                 continue
-            data = read_template_file(path, self.workspace)
+            data = read_template_file(path, self.workspace, what="template")
             try:
                 source = data.decode("utf-8")
             except UnicodeDecodeError as exc:
