@@ -76,7 +76,7 @@ def _raster_problem(data: bytes, kind: str) -> str:
                 image.load()  # verify() does not decode: a truncated image shows here
         WordImage.from_blob(data)  # the header python-docx reads for Word
     except Exception as exc:  # Pillow and python-docx raise many kinds of errors for a damaged file
-        reason = str(exc).strip().rstrip(".") or type(exc).__name__
+        reason = re.sub(r"b'([^']*)'", r"\1", str(exc).strip().rstrip(".")) or type(exc).__name__
         return f"is a damaged {name} image ({reason})"
     return ""
 
