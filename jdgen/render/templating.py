@@ -165,8 +165,8 @@ def _autoescape(name: str | None) -> bool:
 
 # --- the sandbox and its limits ----------------------------------------------------------------
 #: Limits of one render (docs/templates.md, "Limits"). The bundled templates use a small part of
-#: each: the largest bundled document here (a comparison of every example) takes well under 1% of
-#: the steps and of the output.
+#: each: every document kind of the ten examples takes at most 1,352 steps and writes at most
+#: 121,815 characters.
 RENDER_SECONDS = 30.0
 #: Characters of one rendered document.
 MAX_OUTPUT = 20_000_000
