@@ -49,7 +49,7 @@ def ips(run: Any) -> list[dict[str, Any]]:
 
 
 def test_bundled_library_validates(run: Any) -> None:
-    assert run("validate", "--strict") == "ok: 9 frameworks, 333 items\n"
+    assert run("validate", "--strict") == "ok: 10 frameworks, 392 items\n"
 
 
 # --- iapt-li ------------------------------------------------------------------------------------
@@ -174,6 +174,65 @@ def test_iapt_supervisor_states_the_guidance_frequencies(iapt_supervisor: list[d
         assert phrase in text, (item, phrase)
 
 
+# --- iapt-step3 (issue 16: the Step 3 modalities besides CBT) -----------------------------------
+
+STEP3_MODALITIES = ("CFD", "IPT", "DIT", "CTD")
+
+
+@pytest.fixture(scope="module")
+def iapt_step3(run: Any) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--framework", "iapt-step3", "--format", "json")))
+
+
+def test_iapt_step3_shares_one_core_and_has_a_cluster_per_modality(run: Any,
+                                                                   iapt_step3: list[dict[str, Any]]) -> None:
+    clusters = json.loads(run("list", "clusters", "--framework", "iapt-step3", "--format", "json"))
+    assert [c["code"] for c in clusters if c["required"]] == ["MC"]
+    assert [c["code"] for c in clusters] == ["MC", *STEP3_MODALITIES]
+    counts = Counter(r["cluster"] for r in iapt_step3)
+    assert all(counts[code] >= 12 for code in STEP3_MODALITIES), counts  # at least 12 items of its own each
+    others = {c["code"] for fw in ("iapt-li", "iapt-hi", "iapt-supervisor", "iapt-employment")
+              for c in json.loads(run("list", "clusters", "--framework", fw, "--format", "json"))}
+    assert others.isdisjoint(c["code"] for c in clusters)
+
+
+def test_iapt_step3_does_not_repeat_the_shared_step3_duties(iapt_step3: list[dict[str, Any]]) -> None:
+    # risk, safeguarding and the national dataset are iapt-hi's core and clusters, taken by every Step 3 post
+    for r in iapt_step3:
+        assert not any(word in r["text"].casefold() for word in ("safety plan", "national talking therapies dataset",
+                                                                 "phq-9", "gad-7")), r["id"]
+
+
+def test_iapt_step3_treats_at_step_3_levels(iapt_step3: list[dict[str, Any]]) -> None:
+    for r in iapt_step3:
+        assert _ksf(r), f"{r['id']} has no KSF link"
+        assert max(_ksf(r).values()) <= 4 and "G6" not in _ksf(r), r["id"]
+        if r["cluster"] in STEP3_MODALITIES:
+            assert max(_ksf(r).get(d, 0) for d in ("HWB6", "HWB7", "HWB4", "HWB3", "Core1")) >= 3, r["id"]
+    for code in STEP3_MODALITIES:
+        levels = [_ksf(r).get("HWB7", 0) for r in iapt_step3 if r["cluster"] == code]
+        assert sum(level == 4 for level in levels) >= 1, code
+
+
+@pytest.mark.parametrize(("cluster", "topic"), [
+    ("CFD", "person-centred experiential"), ("CFD", "self-criticism"), ("CFD", "twenty sessions"),
+    ("IPT", "interpersonal inventory"), ("IPT", "grief"), ("IPT", "role dispute"), ("IPT", "role transition"),
+    ("IPT", "interpersonal deficits"), ("IPT", "initial phase"), ("IPT", "middle-phase"), ("IPT", "final phase"),
+    ("IPT", "sixteen sessions"),
+    ("DIT", "interpersonal affective focus"), ("DIT", "sixteen sessions"), ("DIT", "goodbye letter"),
+    ("DIT", "states of mind"),
+    ("CTD", "both partners"), ("CTD", "balanced position"), ("CTD", "twenty sessions"), ("CTD", "abuse"),
+    ("CTD", "communication skills"),
+])
+def test_iapt_step3_covers_each_modality(iapt_step3: list[dict[str, Any]], cluster: str, topic: str) -> None:
+    assert any(topic.casefold() in r["text"].casefold() for r in iapt_step3 if r["cluster"] == cluster), topic
+
+
+def test_iapt_hi_core_serves_every_step3_modality(iapt_hi: list[dict[str, Any]]) -> None:
+    core = [r for r in iapt_hi if r["cluster"] in ("HC", "HR")]
+    assert core and not any("CBT" in r["text"] for r in core)
+
+
 # --- iapt-employment ----------------------------------------------------------------------------
 
 
@@ -231,8 +290,8 @@ def test_item_texts_are_unique(items: list[dict[str, Any]]) -> None:
 
 def test_every_framework_has_authored_provenance(run: Any) -> None:
     frameworks = json.loads(run("list", "frameworks", "--format", "json"))
-    assert [f["id"] for f in frameworks] == ["esc", "iapt-employment", "iapt-hi", "iapt-li", "iapt-supervision",
-                                             "iapt-supervisor", "ips", "ksf", "nos"]
+    assert [f["id"] for f in frameworks] == ["esc", "iapt-employment", "iapt-hi", "iapt-li", "iapt-step3",
+                                             "iapt-supervision", "iapt-supervisor", "ips", "ksf", "nos"]
     for f in frameworks:
         assert f["provenance"]["authored"].strip(), f["id"]
 

@@ -110,8 +110,11 @@ def test_bundled_duty_frameworks_declare_their_core() -> None:
 EXAMPLES = Path(__file__).parent.parent / "examples" / "posts"
 FAMILIES = {
     "low intensity": {"pwp", "pwp-trainee", "gsh-worker", "senior-pwp"},
-    "high intensity": {"hi-cbt-therapist", "hi-cbt-trainee"},
-    "supervision": {"clinical-supervisor", "senior-pwp"},
+    "high intensity": {"hi-cbt-therapist", "hi-cbt-trainee", "senior-hi-therapist"},
+    # issue 16: the Step 3 modalities besides CBT belong with the other Step 3 posts
+    "step 3": {"hi-cbt-therapist", "hi-cbt-trainee", "senior-hi-therapist", "counsellor-for-depression",
+               "ipt-therapist", "dit-therapist", "couple-therapist"},
+    "supervision": {"clinical-supervisor", "senior-pwp", "senior-hi-therapist"},
     "employment": {"ips-employment-specialist", "employment-adviser"},
 }
 
@@ -172,3 +175,34 @@ def test_each_example_is_nearest_to_its_own_family(jdgen: Invoke) -> None:
         assert any(other in members for members in families), f"{post} is nearest to {other}"
         checked += 1
     assert checked == len(set().union(*FAMILIES.values()))
+
+
+# --- issue 16: the Step 3 modality examples and the senior HI therapist ------------------------------
+
+STEP3_EXAMPLES = {"counsellor-for-depression": "CFD", "ipt-therapist": "IPT", "dit-therapist": "DIT",
+                  "couple-therapist": "CTD"}
+
+
+@pytest.mark.parametrize(("name", "cluster"), sorted(STEP3_EXAMPLES.items()))
+def test_step3_modality_examples(examples: dict[str, dict[str, Any]], name: str, cluster: str) -> None:
+    post = examples[name]
+    assert post["duty_frameworks"] == ["iapt-hi", "iapt-step3"]
+    assert post["supervision"]["profile"] and not post["warnings"]
+    assert len(post["duties"]) <= 40
+    ids = {d["id"] for d in post["duties"]}
+    cbt = {d["id"] for d in examples["hi-cbt-therapist"]["duties"] if not d["local"]}
+    own = [d for d in post["duties"] if d["cluster"] == cluster]
+    assert len(own) >= 12 and not {d["id"] for d in own} & cbt  # at least 12 items a CBT post would not contain
+    assert {"HC1", "HR1", "MC1"} <= ids  # the shared Step 3 core and the modality core
+    assert not any(d["cluster"] in ("HT", "HQ", "HD") for d in post["duties"])  # no CBT treatment or BABCP duties
+    outline = _outline(post)
+    assert outline["HWB6"][1] >= 3 and outline["HWB7"][1] >= 3
+
+
+def test_senior_hi_therapist_supervises_hi_therapists(examples: dict[str, dict[str, Any]]) -> None:
+    post = examples["senior-hi-therapist"]
+    assert post["duty_frameworks"] == ["iapt-hi", "iapt-supervisor"]
+    clusters = {d["cluster"] for d in post["duties"]}
+    assert {"SP", "SH", "HC", "HR", "HT"} <= clusters and len(post["duties"]) <= 40
+    outline = _outline(post)
+    assert outline["G1"][1] == 4 and outline["HWB7"][1] == 4 and "G6" in outline

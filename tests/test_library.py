@@ -107,8 +107,8 @@ def test_ksf_level_out_of_range_names_the_level(fixture_dir: FixtureDir,
 def test_bundled_library_is_clean() -> None:
     library, problems = check_library(discover(None))
     assert problems == []
-    assert sorted(library.frameworks) == ["esc", "iapt-employment", "iapt-hi", "iapt-li", "iapt-supervision",
-                                          "iapt-supervisor", "ips", "ksf", "nos"]
+    assert sorted(library.frameworks) == ["esc", "iapt-employment", "iapt-hi", "iapt-li", "iapt-step3",
+                                          "iapt-supervision", "iapt-supervisor", "ips", "ksf", "nos"]
     assert all(fw.origin == "bundled" for fw in library.frameworks.values())
 
 
@@ -121,7 +121,7 @@ def test_good_workspace_adds_its_framework(fixture_dir: FixtureDir, monkeypatch:
     workspace = fixture_dir("good")
     monkeypatch.chdir(workspace)
     library = load_library(workspace)
-    assert len(library.frameworks) == 10
+    assert len(library.frameworks) == 11
     fw = library.frameworks["local-duties"]
     assert (fw.kind, fw.origin, fw.version) == ("duties", "workspace", "1.0")
     assert fw.provenance.authored == "Every cluster and item."

@@ -117,3 +117,37 @@ def test_supervision_texts_name_no_field_and_no_tool() -> None:
     for text in texts:
         for word in ("every_weeks", "max_group_size", "minutes is", "jdgen"):
             assert word not in text, (word, text)
+
+
+# --- issue 16: the Step 3 modalities besides CBT ------------------------------------------------
+
+MODALITY_PROFILES = ("cfd-counsellor", "ipt-therapist", "dit-therapist", "couple-therapist")
+
+
+@pytest.mark.parametrize("profile", MODALITY_PROFILES)
+def test_modality_profiles_say_no_guidance_sets_a_frequency(profile: str) -> None:
+    library = load_library(None)
+    found = next(p for p in library.frameworks["iapt-supervision"].profiles if p.id == profile)
+    [clinical] = found.arrangements
+    assert clinical.type == "clinical" and clinical.every_weeks is None and clinical.minutes is None
+    assert arrangement_frequency(clinical).casefold() == "as agreed"
+    assert "only for high-intensity CBT therapists" in (clinical.rule or "")
+    assert "Sources:" in found.description
+
+
+@pytest.mark.parametrize(("profile", "weeks"), [("ipt-trainee", 1), ("couple-therapist-trainee", 2)])
+def test_modality_trainings_set_their_own_frequency(profile: str, weeks: int, jdgen: Invoke, tmp_path: Path) -> None:
+    library = load_library(None)
+    found = next(p for p in library.frameworks["iapt-supervision"].profiles if p.id == profile)
+    [training] = found.arrangements
+    assert training.type == "training-case" and training.every_weeks == weeks
+    result, _ = _run(jdgen, tmp_path, {"profile": profile, "arrangements": [
+        _arr(type="training-case", every_weeks=weeks * 2)]})
+    assert result.exit_code == 0 and "less often than the guidance" in result.stderr
+
+
+def test_a_modality_post_may_set_its_own_frequency_without_a_warning(jdgen: Invoke, tmp_path: Path) -> None:
+    result, data = _run(jdgen, tmp_path, {"profile": "ipt-therapist", "arrangements": [
+        _arr(type="clinical", every_weeks=2, minutes=60)]})
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    assert data["supervision"]["profile"] == "ipt-therapist"
