@@ -49,7 +49,7 @@ def ips(run: Any) -> list[dict[str, Any]]:
 
 
 def test_bundled_library_validates(run: Any) -> None:
-    assert run("validate", "--strict") == "ok: 10 frameworks, 392 items\n"
+    assert run("validate", "--strict") == "ok: 14 frameworks, 483 items\n"
 
 
 # --- iapt-li ------------------------------------------------------------------------------------
@@ -271,6 +271,62 @@ def test_ips_items_are_abilities_or_knowledge(ips: list[dict[str, Any]]) -> None
             assert sub["kind"] in ("ability", "knowledge"), sub["id"]
 
 
+# --- issue 16: leaders, IPS team leaders, apprentices and support roles -----------------------------
+
+
+def _framework(run: Any, fw: str) -> list[dict[str, Any]]:
+    return list(json.loads(run("list", "items", "--framework", fw, "--format", "json")))
+
+
+def test_iapt_leadership_spans_delivery_people_money_data_and_governance(run: Any) -> None:
+    items = _framework(run, "iapt-leadership")
+    assert len(items) >= 25
+    clusters = json.loads(run("list", "clusters", "--framework", "iapt-leadership", "--format", "json"))
+    assert [c["code"] for c in clusters if c["required"]] == ["LC"]
+    for topic in ("six weeks", "eighteen weeks", "recovery", "reliable improvement", "waiting list", "rotas",
+                  "recruitment", "appraisal", "workforce plan", "budget", "national Talking Therapies dataset",
+                  "incidents", "complaints", "audit", "risk register", "commissioning"):
+        assert any(topic.casefold() in r["text"].casefold() for r in items), topic
+    for r in items:
+        assert _ksf(r) and not {"HWB6", "HWB7"} & _ksf(r).keys(), r["id"]  # leading is not treating
+        assert max(_ksf(r).values()) >= 3, r["id"]  # Band 7 to 8b duties
+    people = {r["id"] for r in items if "G6" in _ksf(r)}
+    assert people and all(i.startswith("LW") for i in people)
+
+
+def test_ips_leadership_rests_on_fidelity_practice(run: Any) -> None:
+    items = _framework(run, "ips-leadership")
+    assert len(items) >= 20
+    text = " ".join(r["text"] for r in items).casefold()
+    for topic in ("every week", "ten employment specialists", "in the field", "every quarter", "about twenty",
+                  "25-item ips fidelity scale", "steering group", "mental health team"):
+        assert topic in text, topic
+    assert "pwp" not in text and "talking therapies" not in text
+    assert not any({"HWB6", "HWB7"} & _ksf(r).keys() for r in items)
+
+
+def test_support_roles_and_apprentices_sit_at_band_3_to_4_levels(run: Any) -> None:
+    for fw in ("iapt-support", "iapt-apprenticeship"):
+        items = _framework(run, fw)
+        assert items and all(_ksf(r) and max(_ksf(r).values()) <= 2 for r in items), fw
+    support = _framework(run, "iapt-support")
+    assert not any({"HWB6", "HWB7"} & _ksf(r).keys() for r in support)
+    assert {r["id"].rstrip("0123456789") for r in support} == {"UC", "BA", "PS"}
+    apprenticeship = " ".join(r["text"] for r in _framework(run, "iapt-apprenticeship"))
+    for topic in ("level 6", "off-the-job", "end-point assessment", "twelve months"):
+        assert topic in apprenticeship, topic
+
+
+def test_new_supervision_profiles_state_their_own_practice(run: Any) -> None:
+    data = yaml.safe_load((bundled_root() / "frameworks" / "iapt-supervision.yaml").read_text("utf-8"))
+    profiles = {p["id"]: p for p in data["profiles"]}
+    assert profiles["ips-specialists"]["supervisees"] == 10
+    assert profiles["ips-specialists"]["guidance"] == profiles["ips-team-leader"]["guidance"] == "IPS fidelity practice"
+    # no guidance sets how the IPS team leader or a peer support worker is supervised: nothing is invented
+    for pid in ("ips-team-leader", "peer-support"):
+        assert all(a["every_weeks"] is None and a["minutes"] is None for a in profiles[pid]["arrangements"]), pid
+
+
 # --- all frameworks -----------------------------------------------------------------------------
 
 
@@ -290,8 +346,9 @@ def test_item_texts_are_unique(items: list[dict[str, Any]]) -> None:
 
 def test_every_framework_has_authored_provenance(run: Any) -> None:
     frameworks = json.loads(run("list", "frameworks", "--format", "json"))
-    assert [f["id"] for f in frameworks] == ["esc", "iapt-employment", "iapt-hi", "iapt-li", "iapt-step3",
-                                             "iapt-supervision", "iapt-supervisor", "ips", "ksf", "nos"]
+    assert [f["id"] for f in frameworks] == ["esc", "iapt-apprenticeship", "iapt-employment", "iapt-hi",
+                                             "iapt-leadership", "iapt-li", "iapt-step3", "iapt-supervision",
+                                             "iapt-supervisor", "iapt-support", "ips-leadership", "ips", "ksf", "nos"]
     for f in frameworks:
         assert f["provenance"]["authored"].strip(), f["id"]
 

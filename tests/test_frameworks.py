@@ -109,13 +109,16 @@ def test_bundled_duty_frameworks_declare_their_core() -> None:
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "posts"
 FAMILIES = {
-    "low intensity": {"pwp", "pwp-trainee", "gsh-worker", "senior-pwp"},
+    "low intensity": {"pwp", "pwp-trainee", "gsh-worker", "senior-pwp", "pwp-apprentice"},
     "high intensity": {"hi-cbt-therapist", "hi-cbt-trainee", "senior-hi-therapist"},
     # issue 16: the Step 3 modalities besides CBT belong with the other Step 3 posts
     "step 3": {"hi-cbt-therapist", "hi-cbt-trainee", "senior-hi-therapist", "counsellor-for-depression",
                "ipt-therapist", "dit-therapist", "couple-therapist"},
-    "supervision": {"clinical-supervisor", "senior-pwp", "senior-hi-therapist"},
-    "employment": {"ips-employment-specialist", "employment-adviser"},
+    "supervision": {"clinical-supervisor", "senior-pwp", "senior-hi-therapist", "step2-team-leader"},
+    "employment": {"ips-employment-specialist", "employment-adviser", "ips-team-leader"},
+    # issue 16, items 2, 4 and 5: leaders and support roles
+    "leadership": {"step2-team-leader", "service-manager"},
+    "support": {"booking-coordinator", "peer-support-worker"},
 }
 
 
@@ -147,6 +150,39 @@ def test_examples_are_on_the_right_frameworks(examples: dict[str, dict[str, Any]
     assert all(not post["warnings"] for post in examples.values())
 
 
+# --- issue 16: leaders, IPS team leaders, apprentices and support roles ----------------------------
+
+NEW_EXAMPLES = ("step2-team-leader", "service-manager", "ips-team-leader", "pwp-apprentice", "booking-coordinator",
+                "peer-support-worker")
+
+
+def test_leaders_and_support_roles_are_on_their_frameworks(examples: dict[str, dict[str, Any]]) -> None:
+    assert examples["step2-team-leader"]["duty_frameworks"] == ["iapt-leadership", "iapt-supervisor"]
+    assert examples["service-manager"]["duty_frameworks"] == ["iapt-leadership"]
+    assert examples["ips-team-leader"]["duty_frameworks"] == ["ips-leadership"]
+    assert examples["pwp-apprentice"]["duty_frameworks"] == ["iapt-li", "iapt-apprenticeship"]
+    assert examples["booking-coordinator"]["duty_frameworks"] == ["iapt-support"]
+    assert examples["peer-support-worker"]["duty_frameworks"] == ["iapt-support"]
+    assert examples["pwp-apprentice"]["training_post"]
+    for name in NEW_EXAMPLES:
+        assert 0 < len(examples[name]["duties"]) <= 40, name  # a curated document: at most 40 duty statements
+
+
+def test_ips_team_leader_gives_ips_supervision_and_receives_its_own(examples: dict[str, dict[str, Any]]) -> None:
+    plan = examples["ips-team-leader"]["supervision"]
+    assert plan["profile"] == "ips-team-leader"  # never the specialist's profile to receive
+    assert plan["provides"] == ["ips-specialists"]
+    assert not any(d["id"] == "SL3" for d in examples["ips-team-leader"]["duties"])  # no "recruiting PWPs"
+
+
+def test_support_roles_stay_within_band_3_to_4_levels(examples: dict[str, dict[str, Any]]) -> None:
+    for name in ("booking-coordinator", "peer-support-worker", "pwp-apprentice"):
+        assert all(level <= 2 for _, level in _outline(examples[name]).values()), name
+    for name in ("step2-team-leader", "service-manager"):
+        outline = _outline(examples[name])
+        assert all(outline[d][1] >= 3 for d in ("Core1", "Core5", "G5", "IK2")), name
+
+
 def test_hi_therapist_treats_at_band_7_levels(examples: dict[str, dict[str, Any]]) -> None:
     hi = _outline(examples["hi-cbt-therapist"])
     assert hi["HWB6"][1] >= 3 and hi["HWB7"][1] >= 3
@@ -156,7 +192,8 @@ def test_hi_therapist_treats_at_band_7_levels(examples: dict[str, dict[str, Any]
 
 
 def test_posts_that_do_not_treat_have_no_hwb7(examples: dict[str, dict[str, Any]]) -> None:
-    for name in ("clinical-supervisor", "employment-adviser", "ips-employment-specialist"):
+    for name in ("clinical-supervisor", "employment-adviser", "ips-employment-specialist", "step2-team-leader",
+                 "service-manager", "ips-team-leader", "booking-coordinator", "peer-support-worker"):
         assert "HWB7" not in _outline(examples[name]), name
     supervisor = examples["clinical-supervisor"]
     assert {d["cluster"] for d in supervisor["duties"]} == {"SP", "LOCAL"}

@@ -107,8 +107,9 @@ def test_ksf_level_out_of_range_names_the_level(fixture_dir: FixtureDir,
 def test_bundled_library_is_clean() -> None:
     library, problems = check_library(discover(None))
     assert problems == []
-    assert sorted(library.frameworks) == ["esc", "iapt-employment", "iapt-hi", "iapt-li", "iapt-step3",
-                                          "iapt-supervision", "iapt-supervisor", "ips", "ksf", "nos"]
+    assert sorted(library.frameworks) == ["esc", "iapt-apprenticeship", "iapt-employment", "iapt-hi",
+                                          "iapt-leadership", "iapt-li", "iapt-step3", "iapt-supervision",
+                                          "iapt-supervisor", "iapt-support", "ips", "ips-leadership", "ksf", "nos"]
     assert all(fw.origin == "bundled" for fw in library.frameworks.values())
 
 
