@@ -449,3 +449,28 @@ def test_temporaries_of_older_jdgen_with_a_line_break_are_removed(tmp_path: Path
     old.write_text("half", "utf-8")
     assert remove_stale_temporaries(tmp_path) == [old]
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the web composer hands text over as JSON -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "message"), [
+    ("Psychological \uffff Practitioner", "character U+FFFF in text cannot be written into a document"),
+    ("Psychological \ud800 Practitioner", "YAML syntax: while parsing a quoted scalar, found invalid Unicode "
+                                          "character escape code"),
+    ("Psychological \u2029Wellbeing Practitioner", None),
+])
+def test_the_web_composer_checks_the_same_characters(tmp_path: Path, title: str, message: str | None) -> None:
+    from jdgen.web import create_app
+
+    (tmp_path / "posts").mkdir()
+    shutil.copy(PWP, tmp_path / "posts")
+    client = create_app(tmp_path).test_client()
+    origin = "http://localhost"
+    token = client.get("/api/session", base_url=origin).get_json()["csrf_token"]
+    data = client.get("/api/posts/pwp", base_url=origin).get_json()
+    data["title"] = title
+    found = client.post("/api/validate", json=data, headers={"Origin": origin, "X-CSRF-Token": token})
+    assert found.status_code == 200
+    errors = [e["message"] for e in found.get_json()["errors"]]
+    assert errors == ([message] if message else [])
