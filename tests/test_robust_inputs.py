@@ -383,8 +383,8 @@ def test_a_noncharacter_in_a_csv_return_is_an_error_at_its_cell(tmp_path: Path,
     rows[4] += "not \uffff yet"
     result = gap(tmp_path, write_csv(tmp_path / "alice.csv", rows), "out")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{tmp_path / 'alice.csv'}:5:4: error: character U+FFFF in a cell cannot be "
-                                    "written into a document\n")
+    assert (f"{tmp_path / 'alice.csv'}:5:4: error: character U+FFFF in a cell cannot be written into a document"
+            in result.stderr.splitlines())
 
 
 def test_what_an_xlsx_return_can_carry_of_such_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
