@@ -20,6 +20,7 @@ from .posts import ResolvedPost
 from .render.cells import restore
 from .render.cells import row as safe_row
 from .suggest import suggest
+from .yamlio import character_problem, line_breaks
 
 SCALE = {0: "Not yet", 1: "With support", 2: "Independently", 3: "Can teach others"}
 COLUMNS = ("person", "item", "rating", "comment", "statement")
@@ -103,15 +104,15 @@ class Rating:
     row: int = field(compare=False, default=0)
 
 
+#: A rating as typed: ASCII digits only (a sign only so that -1 is reported as out of range).
+_ASCII_WHOLE = re.compile(r"-?[0-9]+")
 CSV_UTF8_HINT = 'save it from your spreadsheet as "CSV UTF-8 (Comma delimited) (*.csv)"'
 
 
 def _rows_csv(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]]]:
     shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        out.add(shown, 0, 0, f"cannot read file: {exc.strerror or exc}", code="read-error")
+    raw = _read(path, out)
+    if raw is None:
         return
     try:
         text = raw.decode("utf-8-sig")
@@ -140,8 +141,11 @@ def _rows_xlsx(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]
     from openpyxl import load_workbook
 
     shown = display_path(path)
+    raw = _read(path, out)
+    if raw is None:
+        return
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or non-xlsx file
         out.add(shown, 0, 0, f"cannot read workbook: {exc}", code="read-error")
         return
@@ -152,7 +156,11 @@ def _rows_xlsx(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]
                         code="assessment-sheet")
             return
         where = f"{shown}[{SHEET}]"
-        rows = wb[SHEET].iter_rows(values_only=True)
+        sheet = wb[SHEET]
+        # A read-only sheet stops at the size its stored <dimension> claims, and a program that
+        # wrote the file may have got that wrong: forget it, so every row there is gets read.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
         number = 0
         while True:
             try:  # read-only workbooks parse the sheet as it is read: damage shows up here
@@ -169,6 +177,17 @@ def _rows_xlsx(path: Path, out: Collector) -> Iterator[tuple[str, int, list[str]
     finally:
         with contextlib.suppress(Exception):  # closing a damaged archive can fail too
             wb.close()
+
+
+def _read(path: Path, out: Collector) -> bytes | None:
+    """The file's bytes, or None (and a diagnostic) for a pipe, a device, a folder or a file too large."""
+    from .inputfile import UnreadableFile, read_regular
+
+    try:
+        return read_regular(path)
+    except UnreadableFile as exc:
+        out.add(display_path(path), 0, 0, exc.message, code=exc.code)
+        return None
 
 
 def _cell_text(value: Any) -> str:
@@ -209,7 +228,8 @@ def read_assessments(paths: list[Path], known: list[str], out: Collector,
                 continue
             if _control_chars(where, number, row, out):
                 continue
-            cells = {name: (restore(row[i].strip()) if i < len(row) else "") for name, i in header.items()}
+            cells = {name: (line_breaks(restore(row[i].strip())) if i < len(row) else "")
+                     for name, i in header.items()}
             rating = _rating(where, number, header, cells, known_set, known, out)
             if present is not None and cells["person"] and cells["item"] in known_set:
                 present.append(rating or Rating(cells["person"], cells["item"], -1, "", where, number))
@@ -248,14 +268,12 @@ def _blank_template(rows: list[tuple[str, int, list[str]]], path: Path, out: Col
 
 
 def _control_chars(where: str, number: int, row: list[str], out: Collector) -> bool:
-    from .yamlio import CONTROL_CHARS
-
+    """True (and a diagnostic at its cell) when a cell holds a character no document can hold."""
     for i, cell in enumerate(row):
-        found = CONTROL_CHARS.search(cell)
-        if found:
-            out.add(where, number, i + 1, f"control character U+{ord(found.group()):04X} in a cell",
-                    hint="remove it; cells may hold tabs and line breaks but no other control characters",
-                    code="control-character")
+        problem = character_problem(cell, "a cell", "cells")
+        if problem is not None:
+            _, message, hint, code = problem
+            out.add(where, number, i + 1, message, hint=hint, code=code)
             return True
     return False
 
@@ -271,6 +289,10 @@ def _header(where: str, row: list[str], out: Collector) -> dict[str, int] | None
         if name and name not in COLUMNS:
             out.add(where, 1, i + 1, f"unknown column '{row[i]}'",
                     hint=suggest(name, COLUMNS) or f"columns: {', '.join(COLUMNS)}", code="assessment-header")
+            problems = True
+        elif name and names.index(name) < i:  # a second column of the same name: which one counts?
+            out.add(where, 1, i + 1, f"column '{row[i].strip()}' appears twice (also column {names.index(name) + 1})",
+                    hint="keep one column of each name", code="assessment-header")
             problems = True
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
@@ -293,16 +315,19 @@ def _rating(where: str, number: int, header: dict[str, int], cells: dict[str, st
                 hint=suggest(item, known) if item else "", code="assessment-row")
         ok = False
     value = None
-    try:
+    if _ASCII_WHOLE.fullmatch(raw):  # int() alone would take '٣', '３', '+2' and '0_3' too
         value = int(raw)
         if value not in SCALE:
             out.add(where, number, header["rating"] + 1, f"rating {value} is out of range (0 to 3)",
                 code="assessment-rating")
             ok = False
-    except ValueError:
+    else:
         message = "missing rating" if not raw else f"rating '{raw}' is not a whole number 0 to 3"
-        out.add(where, number, header["rating"] + 1, message,
-                hint="0 not yet, 1 with support, 2 independently, 3 can teach others", code="assessment-rating")
+        hint = "0 not yet, 1 with support, 2 independently, 3 can teach others"
+        if raw and any(c.isdigit() and not c.isascii() for c in raw):
+            message = f"rating '{raw}' is not written with the digits 0 to 3"
+            hint = "type the rating with the digits 0, 1, 2 or 3 (" + hint + ")"
+        out.add(where, number, header["rating"] + 1, message, hint=hint, code="assessment-rating")
         ok = False
     if not ok or value is None:
         return None

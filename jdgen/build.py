@@ -67,7 +67,12 @@ def post_files(target: Path) -> list[Path]:
 
 
 def fingerprint(post: Path, shared: str, options: BuildOptions) -> str:
-    h = hashlib.sha256(post.read_bytes())
+    from .inputfile import UnreadableFile, read_regular
+
+    try:
+        h = hashlib.sha256(read_regular(post))  # a pipe or device is refused, not read
+    except UnreadableFile:
+        return ""  # never fresh: building it reports why it cannot be read
     h.update(shared.encode())
     h.update(",".join(options.formats).encode())
     h.update(str(options.strict).encode())

@@ -13,6 +13,7 @@ CODES: dict[str, str] = {
     "encoding": "A file is not UTF-8 text.",
     "file-too-large": "A file is larger than jdgen reads at all.",
     "empty-file": "A file has no content.",
+    "not-a-file": "An input that is not a regular file (a named pipe, a device, a folder); it is not read.",
     # YAML
     "yaml-syntax": "The file is not valid YAML.",
     "yaml-value": "A YAML value cannot be read (a malformed number, date or boolean).",
@@ -23,6 +24,7 @@ CODES: dict[str, str] = {
     "yaml-too-deep": "The file is nested too deeply.",
     "duplicate-key": "A key appears twice in one mapping.",
     "control-character": "A text value holds a control character (other than tab and newline).",
+    "noncharacter": "A text value holds a character no document can hold (U+FFFE, U+FFFF, a lone surrogate).",
     "not-a-mapping": "The file (or a value) must be a mapping of keys.",
     # shape (JSON Schema)
     "schema-required": "A required key is missing.",

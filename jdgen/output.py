@@ -16,7 +16,12 @@ from pathlib import Path
 from .errors import Diagnostic, JdgenError, display_path
 
 #: Our temporary files: `.NAME.XXXXXXXX.tmp` beside the target (tempfile.mkstemp's random part).
-_TEMP = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+_TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp", re.DOTALL)  # fullmatch: a name may hold "\n"
+#: Characters a temporary file's name keeps from its target's; others become "_", so a post named
+#: with a line break or other odd characters gives a plain temporary name.
+_TEMP_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+#: Longest part of the target's name kept in a temporary name (its start and its suffix).
+_TEMP_NAME_CHARS = 100
 #: Only temporaries of the files jdgen writes are ever removed by `remove_stale_temporaries`.
 _OUR_SUFFIXES = (".pdf", ".docx", ".html", ".md", ".json", ".csv", ".xlsx", ".yaml", ".txt")
 
@@ -116,7 +121,7 @@ def write_atomic(path: Path, data: bytes | str, mode: int = 0o644) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     prepare_folder(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_temp_name(path.name)}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {_shown(path)}: {reason(exc)}") from None
     try:
@@ -137,8 +142,18 @@ def write_atomic(path: Path, data: bytes | str, mode: int = 0o644) -> None:
         os.close(fd)
 
 
+def _temp_name(name: str) -> str:
+    """The part of a temporary file's name taken from its target: plain characters only, and not so
+    long that the temporary name would be refused where the target's is not."""
+    plain = _TEMP_UNSAFE.sub("_", name)
+    if len(plain) > _TEMP_NAME_CHARS:
+        half = _TEMP_NAME_CHARS // 2
+        plain = plain[:half] + "_" + plain[-(half - 1):]
+    return plain
+
+
 def _ours(name: str) -> bool:
-    match = _TEMP.match(name)
+    match = _TEMP.fullmatch(name)
     return match is not None and match.group("name").endswith(_OUR_SUFFIXES)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import DEFAULT_CODE, Diagnostic, JdgenError, display_path
+from .inputfile import MAX_FILE_BYTES, UnreadableFile, read_regular
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -27,8 +28,6 @@ Position = tuple[int, int]
 
 #: How many nodes aliases may add in one file before we call it an alias bomb.
 MAX_ALIAS_EXPANSION = 10_000
-#: Largest input file we read at all (bytes).
-MAX_FILE_BYTES = 20 * 1024 * 1024
 #: Deepest nesting of lists and mappings we accept; jdgen's own files need fewer than ten levels.
 MAX_DEPTH = 100
 #: Nesting libyaml's C composer is known to survive; beyond it the composer (recursive C code) can
@@ -36,6 +35,14 @@ MAX_DEPTH = 100
 _SAFE_COMPOSE_DEPTH = 1000
 #: Control characters no text value may hold (C0 but tab and newline, DEL, C1).
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: The other characters XML 1.0 (so Word, XLSX and the PDF's HTML) cannot hold: lone surrogates,
+#: U+FFFE and U+FFFF.
+NONCHARACTERS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+#: Every character a text value may not hold: CONTROL_CHARS and NONCHARACTERS together.
+FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: Unicode's line and paragraph separators are line breaks: loaded text holds "\n" instead.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
 #: A flow collection that holds no other collection, quote, comment, tag or line break: it can add
 #: at most one level of nesting, so it need not be counted (see _may_nest_deeply).
 _SIMPLE_FLOW = re.compile(r"[\[{][^\[\]{}'\"#!\n]*[\]}]")
@@ -107,10 +114,11 @@ class _Builder:
         self.doc.values[path] = (mark.line + 1, mark.column + 1)
         tag = node.tag
         if tag == _STR:  # the common case first: plain text
-            if getattr(node, "style", None) == '"' and CONTROL_CHARS.search(node.value):  # only escapes can make them
-                self._control(node, node.value)
+            value: str = node.value
+            if FORBIDDEN_CHARS.search(value):  # escapes ("\\uFFFF") can make them in any style of value
+                self._control(node, value)
                 return None
-            return node.value
+            return line_breaks(value)
         expected = _COLLECTION_TAGS.get(type(node))
         if expected and depth >= MAX_DEPTH:
             raise (_SelfAlias if in_alias and self._cyclic(node) else _TooDeep)(node)
@@ -142,11 +150,10 @@ class _Builder:
         return False
 
     def _control(self, node: yaml.Node, text: str) -> None:
-        found = CONTROL_CHARS.search(text)
-        code = f"U+{ord(found.group()):04X}" if found else "?"
-        self._problem(node, f"control character {code} in text",
-                      "remove it; text may hold tabs and line breaks but no other control characters",
-                      code="control-character")
+        problem = character_problem(text)
+        if problem is not None:
+            _, message, hint, code = problem
+            self._problem(node, message, hint, code=code)
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath, in_alias: bool,
                  depth: int) -> dict[str, Any]:
@@ -160,7 +167,7 @@ class _Builder:
                 self._problem(key_node, "a mapping key must be a plain value, not a list or mapping", code="yaml-key")
                 continue
             key = str(key_node.value)
-            if key_node.style == '"' and CONTROL_CHARS.search(key):
+            if FORBIDDEN_CHARS.search(key):
                 self._control(key_node, key)
                 continue
             if key in result:
@@ -202,6 +209,28 @@ class _Builder:
             self._problem(node, "the number is too large", "give an ordinary number, or put the text in quotes")
             return None
         return value
+
+
+def character_problem(text: str, where: str = "text", holders: str = "text") -> tuple[int, str, str, str] | None:
+    """The first character of `text` that no document can hold, as (index, message, hint, code);
+    None when there is none. Tabs and line breaks are fine. `where` names the place in the message
+    ("in text", "in a cell"), `holders` in the hint ("text may hold…", "cells may hold…")."""
+    found = FORBIDDEN_CHARS.search(text)
+    if found is None:
+        return None
+    name = f"U+{ord(found.group()):04X}"
+    if CONTROL_CHARS.match(found.group()):
+        return (found.start(), f"control character {name} in {where}",
+                f"remove it; {holders} may hold tabs and line breaks but no other control characters",
+                "control-character")
+    return (found.start(), f"character {name} in {where} cannot be written into a document",
+            "remove it; it is not a character of any text, and Word files, spreadsheets and PDFs cannot hold it",
+            "noncharacter")
+
+
+def line_breaks(text: str) -> str:
+    """`text` with U+2028 (line separator) and U+2029 (paragraph separator) as ordinary line breaks."""
+    return text.translate(_SEPARATORS) if "\u2028" in text or "\u2029" in text else text
 
 
 class _AliasBomb(Exception):
@@ -334,6 +363,12 @@ def _depth_problem(path: str, line: int, col: int) -> Diagnostic:
 def parse_text(text: str, path: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse YAML text into a Document; problems are returned, never raised."""
     doc = Document(path=path, data=None)
+    surrogate = _SURROGATE.search(text)  # only text handed over as str can hold one (the web app)
+    if surrogate is not None:
+        problem = character_problem(surrogate.group())
+        assert problem is not None
+        return None, [Diagnostic(path, *line_col(text, surrogate.start()), problem[1], hint=problem[2],
+                                 code=problem[3])]
     if _may_nest_deeply(text):
         deep = _too_deep(text)
         if deep is not None:
@@ -386,19 +421,16 @@ def load_file(path: Path) -> tuple[Document | None, list[Diagnostic]]:
     """Read and parse one YAML file (UTF-8)."""
     shown = display_path(path)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, [Diagnostic(shown, 0, 0, f"file is larger than {MAX_FILE_BYTES} bytes",
-                                     code="file-too-large")]
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES)  # a pipe or device is refused before any reading
         text = raw.decode("utf-8")
+    except UnreadableFile as exc:
+        return None, [Diagnostic(shown, 0, 0, exc.message, code=exc.code)]
     except UnicodeDecodeError as exc:
         before = raw[:exc.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
         return None, [Diagnostic(shown, line, col, f"not UTF-8 text ({exc.reason})",
                                  hint="save the file as UTF-8 in your editor", code="encoding")]
-    except OSError as exc:
-        return None, [Diagnostic(shown, 0, 0, f"cannot read file: {exc.strerror}", code="read-error")]
     return parse_text(text, shown)
 
 

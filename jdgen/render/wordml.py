@@ -434,12 +434,29 @@ def _data_url_bytes(url: str) -> bytes:
         return b""
 
 
+#: Longest text Word's core properties (title, author, …) hold; python-docx refuses more.
+CORE_PROPERTY_LIMIT = 255
+
+
+def fit_property(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
+    """`text` short enough for a core property: cut at a word boundary with an ellipsis when longer
+    (the document itself keeps the whole text)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
+
+
 def set_core(doc: Any, title: str, author: str, subject: str, date: str, category: str) -> None:
     """Title, author, subject and dates in the core properties; nothing left from the template."""
     props = doc.core_properties
-    props.title, props.author, props.subject, props.category = title, author, subject, category
+    props.title, props.author = fit_property(title), fit_property(author)
+    props.subject, props.category = fit_property(subject), fit_property(category)
     props.comments = props.keywords = props.content_status = props.identifier = props.version = ""
-    props.last_modified_by = author
+    props.last_modified_by = fit_property(author)
     props.language = LANGUAGE
     stamp = dt.datetime.fromisoformat(date) if date else dt.datetime(2026, 1, 1)
     props.created = props.modified = stamp
