@@ -1,0 +1,197 @@
+"""Tests that bite (issue 15 §8): each test below fails when the rule it names is changed. The
+hand-made mutations of the issue come first (the mutation each kills is in its docstring), then the
+survivors of a mutmut run that matter (boundaries and rules the documents depend on)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import Result
+
+from jdgen.ksf import floor_for, ksf_outline
+from jdgen.library import load_library
+from jdgen.model import Library, Link
+from jdgen.salary import Salary, text_of
+from jdgen.web.store import StoreError, read_post, save_post
+from jdgen.yamlio import parse_text
+
+Invoke = Callable[..., Result]
+
+POST = """\
+title: Test Practitioner
+organisation: Test NHS Trust
+grade: Band 5
+hours_per_week: 37.5
+contract: Permanent
+base: Test Health Centre
+responsible_to: Team Lead
+accountable_to: Service Manager
+date_posted: "2026-01-05"
+summary: A small post used by the jdgen tests.
+duties:
+  clusters: [A]
+"""
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library(None)
+
+
+def _post(tmp_path: Path, text: str, name: str = "post") -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _build_json(jdgen: Invoke, post: Path, out: Path) -> dict[str, Any]:
+    result = jdgen("build", str(post), "-o", str(out), "-f", "json", "-q")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads((out / f"{post.stem}.json").read_text("utf-8"))
+    return data
+
+
+# --- posts.py: KSF overrides and hours ------------------------------------------------------------
+
+
+def test_a_foundation_level_equal_to_the_level_is_accepted(jdgen: Invoke, tmp_path: Path) -> None:
+    """Kills posts.py `spec["foundation"] > spec["level"]` → `>=`: foundation 3 with level 3 is the
+    same level at both gateways (docs/ksf.md), not an error; 4 above 3 is one."""
+    same = _post(tmp_path, POST + "ksf:\n  HWB6: {level: 3, foundation: 3, reason: Leads assessment.}\n")
+    result = jdgen("validate", str(same))
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    data = _build_json(jdgen, same, tmp_path / "out")
+    row = next(r for r in data["ksf_outline"] if r["dimension"] == "HWB6")
+    assert (row["foundation"], row["level"]) == (3, 3)
+    above = _post(tmp_path, POST + "ksf:\n  HWB6: {level: 3, foundation: 4, reason: Leads assessment.}\n")
+    result = jdgen("validate", str(above))
+    assert result.exit_code == 1
+    assert "the foundation gateway level (4) is above the second gateway level (3)" in result.stderr
+
+
+@pytest.mark.parametrize(("hours", "fte", "employment", "text"), [
+    ("40", 1.0, "FULL_TIME", "40 hours a week (full time)"),
+    ("37.5", 1.0, "FULL_TIME", "37.5 hours a week (full time)"),
+    ("37", 0.99, "PART_TIME", "37 hours a week (part time, 0.99 FTE)"),
+    ("22.5", 0.6, "PART_TIME", "22.5 hours a week (part time, 0.6 FTE)"),
+])
+def test_fte_is_hours_over_full_time_capped_at_one(hours: str, fte: float, employment: str, text: str,
+                                                   jdgen: Invoke, tmp_path: Path) -> None:
+    """Kills posts.py 'FTE no longer capped at 1' (40 of 37.5 hours is 1.0 FTE, not 1.07) and
+    `hours >= full_time_hours` → `>` (37.5 hours is full time)."""
+    post = _post(tmp_path, POST.replace("hours_per_week: 37.5", f"hours_per_week: {hours}"))
+    terms = _build_json(jdgen, post, tmp_path / "out")["terms"]
+    assert (terms["fte"], terms["employment_type"], terms["hours_text"]) == (fte, employment, text)
+
+
+# --- ksf.py: Health, safety and security below band 8 ----------------------------------------------
+
+
+def test_health_and_safety_reaches_the_band_floor_from_band_8(library: Library) -> None:
+    """Kills ksf.py `band < slow_until` → `<=`: Core3 stays at level 2 below band 8 and reaches the
+    band's floor (3) at band 8 (docs/ksf.md); the other core dimensions are at 3 from band 7."""
+    assert [floor_for("Core3", band) for band in range(1, 10)] == [1, 1, 1, 2, 2, 2, 2, 3, 3]
+    assert [floor_for("Core2", band) for band in range(1, 10)] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+    links = [(Link("ksf", "Core1", 3),)]
+    for band, core3 in ((7, (2, 2)), (8, (3, 3)), (9, (3, 3))):
+        rows = {r.dimension: (r.foundation, r.level) for r in ksf_outline(library, links, ["X1"], False, band)}
+        assert rows["Core3"] == core3, band
+
+
+# --- supervision.py: the group-size limit -------------------------------------------------------
+
+
+GROUP = POST + """\
+supervision:
+  profile: pwp
+  arrangements:
+    - type: clinical-skills
+      every_weeks: 2
+      minutes: 60
+      format: group
+      group_size: {size}
+"""
+
+
+def test_a_group_at_the_guidance_limit_is_not_warned(jdgen: Invoke, tmp_path: Path) -> None:
+    """Kills supervision.py `group_size > max_group_size` → `>=`: the guidance allows groups of no
+    more than twelve PWPs, so twelve is fine and thirteen is warned."""
+    result = jdgen("validate", str(_post(tmp_path, GROUP.format(size=12))))
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    result = jdgen("validate", str(_post(tmp_path, GROUP.format(size=13))))
+    assert result.exit_code == 0
+    assert "warning: Clinical skills supervision in groups of 13 exceeds the guidance's limit of 12" in result.stderr
+    assert result.stderr.endswith("0 error(s), 1 warning(s)\n")
+
+
+# --- web/store.py: saving ------------------------------------------------------------------------
+
+
+def test_saving_over_a_post_deleted_since_it_was_read_is_refused(tmp_path: Path) -> None:
+    """Kills web/store.py's removed 'deleted since you read it' check: an If-Match ETag for a post
+    that no longer exists is a 412 and nothing is written; '*' or no ETag creates the post."""
+    etag = save_post(tmp_path, "gone", {"title": "Gone"}, "*")
+    (tmp_path / "gone.yaml").unlink()
+    with pytest.raises(StoreError) as refused:
+        save_post(tmp_path, "gone", {"title": "Back"}, etag)
+    assert refused.value.status == 412 and "deleted since you read it" in refused.value.message
+    assert not (tmp_path / "gone.yaml").exists()
+    save_post(tmp_path, "star", {"title": "Star"}, " * ")
+    save_post(tmp_path, "plain", {"title": "Plain"}, None)
+    assert read_post(tmp_path, "star")[0] == {"title": "Star"}
+    assert read_post(tmp_path, "plain")[0] == {"title": "Plain"}
+
+
+def test_removing_a_list_entry_shrinks_the_saved_list(tmp_path: Path) -> None:
+    """Kills web/store.py's dropped `del old[len(new):]`: a list saved shorter is shorter in the file,
+    and its comments stay with the entries that remain."""
+    (tmp_path / "p.yaml").write_text(
+        "title: T  # the title\nterms:\n  - {label: A, text: one}  # first\n  - {label: B, text: two}\n"
+        "  - {label: C, text: three}\n", "utf-8")
+    data, etag, problems = read_post(tmp_path, "p")
+    assert problems == []
+    data["terms"] = data["terms"][:1] + [{"label": "Z", "text": "new"}]
+    etag = save_post(tmp_path, "p", data, etag)
+    saved = (tmp_path / "p.yaml").read_text("utf-8")
+    assert yaml.safe_load(saved)["terms"] == [{"label": "A", "text": "one"}, {"label": "Z", "text": "new"}]
+    assert "# the title" in saved and "# first" in saved
+    data["terms"] = []
+    save_post(tmp_path, "p", data, etag)
+    assert yaml.safe_load((tmp_path / "p.yaml").read_text("utf-8"))["terms"] == []
+
+
+# --- yamlio.py: numbers too large ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("number", "ok"), [
+    ("1000000000000000", True), ("-1000000000000000", True),
+    ("1000000000000001", False), ("-1000000000000001", False),
+])
+def test_numbers_up_to_10_to_the_15_are_read(number: str, ok: bool) -> None:
+    """Kills yamlio.py `abs(value) > 10**15` → `>=` and → `value > 10**15` (a large negative number)."""
+    doc, problems = parse_text(f"hours_per_week: {number}\n", "p.yaml")
+    if ok:
+        assert problems == [] and doc is not None and doc.data == {"hours_per_week": int(number)}
+    else:
+        assert [p.format() for p in problems] == [
+            "p.yaml:1:17: error: the number is too large\n  hint: give an ordinary number, or put the text in quotes"]
+
+
+# --- salary.py: a range or one amount -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("salary", "text"), [
+    (Salary(31049, 37796, None, "year"), "£31,049 to £37,796 a year"),
+    (Salary(31049, 31049, None, "year"), "£31,049 a year"),
+    (Salary(31049, None, None, "year"), "from £31,049 a year"),
+    (Salary(None, None, 12.5, "hour", "pro rata"), "£12.50 an hour (pro rata)"),
+])
+def test_salary_text_is_a_range_only_when_the_ends_differ(salary: Salary, text: str) -> None:
+    """Kills salary.py `salary.max != salary.min` → `==` and its removal: a range needs two different
+    ends; the same amount twice is that amount (not 'from', which says it could be more)."""
+    assert text_of(salary) == text
