@@ -13,10 +13,10 @@ import pytest
 import yaml
 from click.testing import Result
 
-from jdgen.ksf import floor_for, ksf_outline
+from jdgen.ksf import OutlineRow, Override, floor_for, ksf_outline, parse_overrides
 from jdgen.library import load_library
 from jdgen.model import Library, Link
-from jdgen.salary import Salary, text_of
+from jdgen.salary import Salary, from_mapping, parse, text_of
 from jdgen.web.store import StoreError, read_post, save_post
 from jdgen.yamlio import parse_text
 
@@ -155,7 +155,7 @@ def test_removing_a_list_entry_shrinks_the_saved_list(tmp_path: Path) -> None:
         "  - {label: C, text: three}\n", "utf-8")
     data, etag, problems = read_post(tmp_path, "p")
     assert problems == []
-    data["terms"] = data["terms"][:1] + [{"label": "Z", "text": "new"}]
+    data["terms"] = [*data["terms"][:1], {"label": "Z", "text": "new"}]
     etag = save_post(tmp_path, "p", data, etag)
     saved = (tmp_path / "p.yaml").read_text("utf-8")
     assert yaml.safe_load(saved)["terms"] == [{"label": "A", "text": "one"}, {"label": "Z", "text": "new"}]
@@ -195,3 +195,84 @@ def test_salary_text_is_a_range_only_when_the_ends_differ(salary: Salary, text: 
     """Kills salary.py `salary.max != salary.min` → `==` and its removal: a range needs two different
     ends; the same amount twice is that amount (not 'from', which says it could be more)."""
     assert text_of(salary) == text
+
+
+# --- survivors of the mutmut run (issue 15 §8, part 2) --------------------------------------------
+
+
+@pytest.mark.parametrize(("mapping", "text", "value"), [
+    ({"min": 26140, "max": 28100}, "£26,140 to £28,100 a year",
+     {"@type": "QuantitativeValue", "unitText": "YEAR", "minValue": 26140, "maxValue": 28100}),
+    ({"min": 0, "max": 28100, "note": "pro rata"}, "£0 to £28,100 a year (pro rata)",
+     {"@type": "QuantitativeValue", "unitText": "YEAR", "minValue": 0, "maxValue": 28100}),
+    ({"min": 26140}, "from £26,140 a year", {"@type": "QuantitativeValue", "unitText": "YEAR", "minValue": 26140}),
+    ({"value": 12.5, "per": "hour", "note": "bank  staff"}, "£12.50 an hour (bank staff)",
+     {"@type": "QuantitativeValue", "unitText": "HOUR", "value": 12.5}),
+    ({"value": 95.456, "per": "day"}, "£95.46 a day",
+     {"@type": "QuantitativeValue", "unitText": "DAY", "value": 95.46}),
+])
+def test_a_salary_mapping_is_written_out_and_given_to_job_boards(mapping: dict[str, Any], text: str,
+                                                                 value: dict[str, Any]) -> None:
+    """Kills salary.py mutants of from_mapping (`per` defaults to year, `note` to nothing, a missing
+    max is None), `min or 0` → `or 1`, and `_number` (whole pounds are JSON integers, pence rounded
+    to two places): docs/formats.md 'Salary and JSON-LD'."""
+    pay = from_mapping(mapping)
+    assert text_of(pay) == text
+    assert json.dumps(pay.quantitative_value()) == json.dumps(value)
+
+
+def test_salary_text_reads_units_in_any_case_and_the_first_two_amounts() -> None:
+    """Kills salary.py `re.IGNORECASE` dropped from the unit search and `amounts[:2]` → `[:3]`."""
+    assert parse("£12.50 Per Hour") == Salary(None, None, 12.5, "hour")
+    assert parse("£31,049 to £37,796 a year plus £5,000 high cost area supplement") == Salary(
+        31049, 37796, None, "year")
+
+
+def _rows(library: Library, links: list[tuple[Link, ...]], band: int | None, manages: bool = False,
+          overrides: dict[str, Override] | None = None) -> dict[str, OutlineRow]:
+    owners = [f"X{i}" for i in range(1, len(links) + 1)]
+    return {r.dimension: r for r in ksf_outline(library, links, owners, manages, band, overrides=overrides)}
+
+
+def test_a_specific_dimension_of_the_only_linked_statement_is_central(library: Library) -> None:
+    """Kills ksf.py `linked > 0` → `linked > 1` and `framework == KSF and level` → `or`: the share
+    that makes a dimension central counts only statements with KSF links (docs/ksf.md rule 2)."""
+    hwb3 = (Link("ksf", "HWB3", 1),)
+    assert _rows(library, [hwb3], 5)["HWB3"].level == 2  # 1 of 1: central, raised to the floor
+    other = (Link("esc", "X1", 2),)  # links to other frameworks, with a level, do not count
+    row = _rows(library, [hwb3, other, other, other, other], 5)["HWB3"]
+    assert (row.foundation, row.level, row.because) == (2, 2, ("X1",))
+    assert _rows(library, [hwb3, *[(Link("ksf", "Core1", 2),)] * 4], 5)["HWB3"].level == 1  # 1 of 5
+
+
+def test_a_manager_is_at_g6_level_2_or_the_band_floor(library: Library) -> None:
+    """Kills ksf.py `min(max(2, floor), ceiling)` → `max(3, …)`: G6 (people management) is asked of a
+    post that manages people at level 2, or the band's floor where that is higher."""
+    core = [(Link("ksf", "Core1", 2),)]
+    assert "G6" not in _rows(library, core, 5)
+    assert [(_rows(library, core, band, manages=True)["G6"].level) for band in (4, 5, 7)] == [2, 2, 3]
+
+
+def test_rows_carry_the_framework_titles_and_no_note_when_nothing_was_changed(library: Library) -> None:
+    """Kills ksf.py mutants of the row: the dimension and level titles the documents print, the core
+    flag, the owners, and the empty note and reason of a row whose level is as asked — also at the
+    band's ceiling (`level > ceiling` → `>=`) and floor (`level < floor` → `<=`)."""
+    ksf = library.frameworks["ksf"]
+    entries = {e.id: e for e in ksf.entries}
+    rows = _rows(library, [(Link("ksf", "Core1", 3), Link("ksf", "HWB6", 2))], 5)
+    for dim, core, level, foundation in (("Core1", True, 3, 2), ("HWB6", False, 2, 2)):
+        row = rows[dim]
+        assert (row.title, row.core, row.level, row.foundation) == (entries[dim].title, core, level, foundation)
+        assert row.level_title == entries[dim].level_title(level)
+        assert row.foundation_title == entries[dim].level_title(foundation)
+        assert (row.because, row.note, row.reason) == (("X1",), "", "")
+    assert rows["Core1"].level_title and rows["Core1"].foundation_title  # HWB levels have no titles
+    overridden = _rows(library, [(Link("ksf", "Core1", 4),)], 5,
+                       overrides={"Core1": Override(2, "Set by the service.")})["Core1"]
+    assert (overridden.level, overridden.note, overridden.reason) == (2, "", "Set by the service.")
+
+
+def test_override_reasons_are_one_line() -> None:
+    """Kills ksf.py parse_overrides mutants: the reason's white space is folded as the document shows it."""
+    parsed = parse_overrides({"HWB6": {"level": 3, "reason": "Leads\n  assessment. ", "foundation": 2}})
+    assert parsed == {"HWB6": Override(3, "Leads assessment.", 2)}
