@@ -17,7 +17,7 @@ from jdgen.ksf import OutlineRow, Override, floor_for, ksf_outline, parse_overri
 from jdgen.library import load_library
 from jdgen.model import Library, Link
 from jdgen.salary import Salary, from_mapping, parse, text_of
-from jdgen.web.store import StoreError, read_post, save_post
+from jdgen.web.store import MAX_DEPTH, StoreError, delete_post, depth, merge, read_post, save_post
 from jdgen.yamlio import parse_text
 
 Invoke = Callable[..., Result]
@@ -276,3 +276,79 @@ def test_override_reasons_are_one_line() -> None:
     """Kills ksf.py parse_overrides mutants: the reason's white space is folded as the document shows it."""
     parsed = parse_overrides({"HWB6": {"level": 3, "reason": "Leads\n  assessment. ", "foundation": 2}})
     assert parsed == {"HWB6": Override(3, "Leads assessment.", 2)}
+
+
+def _nested(levels: int) -> dict[str, Any]:
+    """A post `levels` deep (the post's own mapping is level 1)."""
+    data: Any = "leaf"
+    for _ in range(levels - 2):
+        data = {"k": data}
+    return {"title": "Deep", "terms": data}
+
+
+def test_posts_nested_up_to_the_limit_are_saved(tmp_path: Path) -> None:
+    """Kills web/store.py `depth(data) > MAX_DEPTH` → `>=` and the off-by-one mutants of depth()."""
+    assert [depth(v) for v in ("x", {}, [], {"a": 1}, [[1]], {"a": [{"b": 2}]})] == [1, 1, 1, 2, 3, 4]
+    assert depth(_nested(MAX_DEPTH)) == MAX_DEPTH
+    save_post(tmp_path, "limit", _nested(MAX_DEPTH), "*")
+    with pytest.raises(StoreError) as refused:
+        save_post(tmp_path, "over", _nested(MAX_DEPTH + 1), "*")
+    assert refused.value.status == 400 and not (tmp_path / "over.yaml").exists()
+
+
+def test_conflicts_carry_the_current_etag_and_star_overwrites(tmp_path: Path) -> None:
+    """Kills web/store.py `etag=` dropped from the 428 and 412 refusals (the client reloads with it)
+    and `"*"` → `"XX*XX"` when saving over or deleting a post."""
+    first = save_post(tmp_path, "p", {"title": "One"}, None)
+    for if_match, status in ((None, 428), ('"stale"', 412)):
+        with pytest.raises(StoreError) as refused:
+            save_post(tmp_path, "p", {"title": "Two"}, if_match)
+        assert (refused.value.status, refused.value.extra) == (status, {"etag": first})
+    second = save_post(tmp_path, "p", {"title": "Two"}, "*")
+    assert read_post(tmp_path, "p")[:2] == ({"title": "Two"}, second)
+    with pytest.raises(StoreError) as refused:
+        delete_post(tmp_path, "p", first)
+    assert refused.value.status == 412 and (tmp_path / "p.yaml").exists()
+    delete_post(tmp_path, "p", "*")
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_a_new_post_is_written_in_the_project_style(tmp_path: Path) -> None:
+    """Kills web/store.py _yaml and _plain mutants: lists indented under their key, several lines of
+    text as a literal block."""
+    save_post(tmp_path, "new", {"title": "T", "summary": "One line.\nTwo lines.",
+                                "terms": [{"label": "A", "text": "x"}], "duties": {"clusters": ["A", "B"]}}, None)
+    assert (tmp_path / "new.yaml").read_text("utf-8") == (
+        "title: T\nsummary: |-\n  One line.\n  Two lines.\nterms:\n  - label: A\n    text: x\n"
+        "duties:\n  clusters:\n    - A\n    - B\n")
+
+
+def test_saving_keeps_quotes_and_comments_inside_list_entries_and_follows_changes_of_shape(tmp_path: Path) -> None:
+    """Kills web/store.py `preserve_quotes` off, `merge(None, value)` for list entries, and `and` → `or`
+    in merge's dict and list tests (a value that changes from text to a mapping or list and back)."""
+    (tmp_path / "p.yaml").write_text(
+        'title: "T"\nterms:\n  - label: A  # keep me\n    text: one\nduties: x\nother: [1]\n', "utf-8")
+    data, etag, _ = read_post(tmp_path, "p")
+    data["terms"][0]["text"] = "changed"
+    data["duties"], data["other"] = {"clusters": ["A"]}, "text"
+    etag = save_post(tmp_path, "p", data, etag)
+    saved = (tmp_path / "p.yaml").read_text("utf-8")
+    assert saved.startswith('title: "T"\nterms:\n  - label: A  # keep me\n    text: changed\n'), saved
+    assert yaml.safe_load(saved) == {"title": "T", "terms": [{"label": "A", "text": "changed"}],
+                                     "duties": {"clusters": ["A"]}, "other": "text"}
+    data["duties"], data["other"] = "x", [1]
+    save_post(tmp_path, "p", data, etag)
+    assert yaml.safe_load((tmp_path / "p.yaml").read_text("utf-8"))["duties"] == "x"
+
+
+def test_a_post_that_does_not_parse_reads_as_no_data_with_its_problems(tmp_path: Path) -> None:
+    """Kills web/store.py read_post `doc is not None` → always true (a crash on a broken file)."""
+    (tmp_path / "bad.yaml").write_text("title: [unclosed\n", "utf-8")
+    data, etag, problems = read_post(tmp_path, "bad")
+    assert data is None and etag.startswith('"') and len(problems) == 1 and "bad.yaml:" in problems[0]
+
+
+def test_merge_replaces_a_value_of_another_type_even_when_equal() -> None:
+    """Kills web/store.py merge `type(old) is type(new)` → `is not`: 1 and True are equal in Python,
+    but a post that said 1 and now says true must say true."""
+    assert merge(1, True) is True and merge(True, 1) == 1 and merge(True, 1) is not True
