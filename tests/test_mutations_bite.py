@@ -352,3 +352,59 @@ def test_merge_replaces_a_value_of_another_type_even_when_equal() -> None:
     """Kills web/store.py merge `type(old) is type(new)` → `is not`: 1 and True are equal in Python,
     but a post that said 1 and now says true must say true."""
     assert merge(1, True) is True and merge(True, 1) == 1 and merge(True, 1) is not True
+
+
+SUPERVISED = POST + """\
+supervision:
+  profile: {profile}
+  arrangements:
+{arrangements}
+"""
+
+
+def _warnings(jdgen: Invoke, tmp_path: Path, text: str) -> list[tuple[int, int, str, str]]:
+    """(line, col, code, message before the rule) of each warning `validate -f json` gives."""
+    result = jdgen("validate", "-f", "json", str(_post(tmp_path, text)))
+    assert result.exit_code == 0, result.output
+    return [(d["line"], d["col"], d["code"], d["message"].split(" — ")[0]) for d in json.loads(result.stdout)]
+
+
+def _pwp(hours: str, case_minutes: int, case_format: str, skills_minutes: int) -> str:
+    arrangements = (f"    - {{type: case-management, every_weeks: 1, minutes: {case_minutes}, format: {case_format}}}\n"
+                    f"    - {{type: clinical-skills, every_weeks: 2, minutes: {skills_minutes}, format: group}}")
+    return SUPERVISED.format(profile="pwp", arrangements=arrangements).replace(
+        "hours_per_week: 37.5", f"hours_per_week: {hours}")
+
+
+def test_supervision_length_is_pro_rata_only_where_the_guidance_says_and_about_allows_a_quarter_less(
+        jdgen: Invoke, tmp_path: Path) -> None:
+    """Kills supervision.py `if rule.full_time_basis` → always, `if rule.minimum` → always, and the
+    individual-format check's mutants: PWP case management is at least an hour a week pro rata and
+    individual; clinical skills is about an hour (45 minutes is still about an hour) whatever the FTE."""
+    assert _warnings(jdgen, tmp_path, _pwp("18.75", 30, "individual", 45)) == []
+    assert _warnings(jdgen, tmp_path, _pwp("18.75", 29, "group", 44)) == [
+        (16, 56, "supervision-below-guidance", "Case management supervision of 29 minutes is shorter than "
+                                                "the guidance (30 minutes for a post of 0.50 FTE)"),
+        (16, 68, "supervision-below-guidance", "Case management supervision is given as group supervision; "
+                                                "the guidance asks for individual"),
+        (17, 56, "supervision-below-guidance", "Clinical skills supervision of 44 minutes is shorter than "
+                                                "the guidance (60 minutes)")]
+    assert [w[3] for w in _warnings(jdgen, tmp_path, _pwp("37.5", 59, "individual", 60))] == [
+        "Case management supervision of 59 minutes is shorter than the guidance (60 minutes for a post of 1.00 FTE)"]
+
+
+def test_caseload_and_supervisees_are_warned_only_above_the_practice(jdgen: Invoke, tmp_path: Path) -> None:
+    """Kills supervision.py `caseload > profile.caseload` and `supervisees > provided.supervisees` → `>=`,
+    the `and` → `or` mutants of the supervisees test, and the keys and code of both warnings: IPS
+    practice expects a caseload of about 20 and about 10 staff for one supervisor."""
+    ips = SUPERVISED.format(profile="ips", arrangements="    []").replace(
+        "  arrangements:\n    []\n", "  caseload: {caseload}\n  supervisees: {supervisees}\n")
+    ips += "provides_supervision: [ips]\n"
+    assert _warnings(jdgen, tmp_path, ips.format(caseload=20, supervisees=10)) == []
+    assert _warnings(jdgen, tmp_path, ips.format(caseload=21, supervisees=11)) == [
+        (15, 13, "supervision-below-guidance",
+         "a caseload of 21 is more than IPS fidelity practice expects of one IPS Employment Specialist (about 20)"),
+        (16, 16, "supervision-below-guidance",
+         "supervising 11 staff is more than IPS fidelity practice expects of one supervisor (about 10)")]
+    no_provides = ips.replace("provides_supervision: [ips]\n", "")
+    assert _warnings(jdgen, tmp_path, no_provides.format(caseload=20, supervisees=11)) == []
