@@ -408,3 +408,35 @@ def test_caseload_and_supervisees_are_warned_only_above_the_practice(jdgen: Invo
          "supervising 11 staff is more than IPS fidelity practice expects of one supervisor (about 10)")]
     no_provides = ips.replace("provides_supervision: [ips]\n", "")
     assert _warnings(jdgen, tmp_path, no_provides.format(caseload=20, supervisees=11)) == []
+
+
+def test_coverage_items_have_the_documented_keys(jdgen: Invoke, library: Library) -> None:
+    """Kills compare.py coverage's `"cluster_title"` key renamed: docs/compare.md lists each item as
+    {"id", "cluster", "cluster_title", "text", "covered_by"}."""
+    posts = Path(__file__).parent.parent / "examples" / "posts"
+    result = jdgen("coverage", str(posts / "pwp.yaml"), "--framework", "iapt-li", "--format", "json")
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.stdout)["items"]
+    titles = {c.shown_code: c.title for c in library.frameworks["iapt-li"].clusters}
+    assert all(list(i) == ["id", "cluster", "cluster_title", "text", "covered_by"] for i in items)
+    assert all(i["cluster_title"] == titles[i["cluster"]] for i in items) and items[0]["cluster_title"] == "Core"
+
+
+@pytest.mark.parametrize(("text", "code", "message"), [
+    ("a: !foo x", "yaml-tag", "p.yaml:1:4: error: unsupported tag '!foo'\n  hint: jdgen reads plain YAML values only"),
+    ("a: !!binary aGk=", "yaml-tag",
+     "p.yaml:1:4: error: unsupported tag 'tag:yaml.org,2002:binary'\n  hint: jdgen reads plain YAML values only"),
+    ("a: !!int abcdefghijklmnopqrst", "yaml-value",
+     "p.yaml:1:4: error: 'abcdefghijklmnopqrst' is not a valid int\n"
+     "  hint: write a plain value, or put text in quotes"),
+    ("a: !!int abcdefghijklmnopqrstu", "yaml-value",
+     "p.yaml:1:4: error: 'abcdefghijklmnopqrst…' is not a valid int\n"
+     "  hint: write a plain value, or put text in quotes"),
+    ("a: .inf", "yaml-value",
+     "p.yaml:1:4: error: '.inf' is not a finite number\n  hint: give an ordinary number, or put the text in quotes"),
+])
+def test_bad_values_have_their_stable_code_and_a_hint(text: str, code: str, message: str) -> None:
+    """Kills yamlio.py _scalar mutants of the `yaml-tag` code (docs/diagnostics.md: codes are stable),
+    of the hints, and of the 20-character cut of a bad value (`> 20` → `>= 20`, `> 21`)."""
+    _, problems = parse_text(text + "\n", "p.yaml")
+    assert [(p.code, p.format()) for p in problems] == [(code, message)]
