@@ -17,6 +17,8 @@ from jdgen.ksf import OutlineRow, Override, floor_for, ksf_outline, parse_overri
 from jdgen.library import load_library
 from jdgen.model import Library, Link
 from jdgen.salary import Salary, from_mapping, parse, text_of
+from jdgen.web.form import _number as form_number
+from jdgen.web.form import like_before
 from jdgen.web.store import MAX_DEPTH, StoreError, delete_post, depth, merge, read_post, save_post
 from jdgen.yamlio import parse_text
 
@@ -440,3 +442,28 @@ def test_bad_values_have_their_stable_code_and_a_hint(text: str, code: str, mess
     of the hints, and of the 20-character cut of a bad value (`> 20` → `>= 20`, `> 21`)."""
     _, problems = parse_text(text + "\n", "p.yaml")
     assert [(p.code, p.format()) for p in problems] == [(code, message)]
+
+
+@pytest.mark.parametrize(("text", "value"), [("3", 3), ("2.5", 2.5), ("-0.5", -0.5), ("nan", "nan"), ("inf", "inf"),
+                                             ("-Infinity", "-Infinity"), ("1e400", "1e400"), ("ten", "ten")])
+def test_a_form_number_is_a_finite_number_or_stays_text(text: str, value: Any) -> None:
+    """Kills web/form.py _number `value == value and abs(value) != inf` → `or` / always: NaN and
+    infinities stay text, so the schema check reports them at their field."""
+    result = form_number(text)
+    assert result == value and type(result) is type(value)
+
+
+def test_form_data_keeps_the_files_order_and_its_empty_lists() -> None:
+    """Kills web/form.py like_before mutants: the file's key order (new keys last), the empty lists and
+    mappings the file wrote out (kept; other keys the form leaves out are dropped), the file's order of
+    the same ticked values, also inside list entries, and new data of another shape taken as it is."""
+    old = {"title": "T", "duties": {"clusters": ["B", "A"], "add": []}, "terms": [{"tags": ["y", "x"]}],
+           "ksf": {}, "note": "gone", "extra": [1]}
+    new = {"grade": "Band 5", "terms": [{"tags": ["x", "y"]}, {"tags": ["z"]}], "title": "T2",
+           "duties": {"clusters": ["A", "B"]}}
+    assert list(like_before(new, old).items()) == [
+        ("title", "T2"), ("duties", {"clusters": ["B", "A"], "add": []}),
+        ("terms", [{"tags": ["y", "x"]}, {"tags": ["z"]}]), ("ksf", {}), ("grade", "Band 5")]
+    assert like_before({"clusters": ["A", "C"]}, {"clusters": ["B", "A"]}) == {"clusters": ["A", "C"]}
+    assert like_before({"a": 1}, None) == {"a": 1} and like_before(["x"], None) == ["x"]
+    assert like_before("text", {"a": []}) == "text" and like_before("text", ["a"]) == "text"
