@@ -289,13 +289,19 @@ def _nested(levels: int) -> dict[str, Any]:
 
 
 def test_posts_nested_up_to_the_limit_are_saved(tmp_path: Path) -> None:
-    """Kills web/store.py `depth(data) > MAX_DEPTH` → `>=` and the off-by-one mutants of depth()."""
+    """Kills web/store.py `depth(data) > MAX_DEPTH` → `>=`, the off-by-one mutants of depth(), its
+    `stack +=` → `stack =` (a deep branch forgotten), and the 400 status of a post that is not a mapping."""
     assert [depth(v) for v in ("x", {}, [], {"a": 1}, [[1]], {"a": [{"b": 2}]})] == [1, 1, 1, 2, 3, 4]
+    # the deepest branch counts wherever it is, also before a shallower sibling
+    assert depth({"deep": {"x": {"y": 1}}, "shallow": {"k": 1}}) == depth([[[1]], [1]]) == 4
     assert depth(_nested(MAX_DEPTH)) == MAX_DEPTH
     save_post(tmp_path, "limit", _nested(MAX_DEPTH), "*")
     with pytest.raises(StoreError) as refused:
         save_post(tmp_path, "over", _nested(MAX_DEPTH + 1), "*")
     assert refused.value.status == 400 and not (tmp_path / "over.yaml").exists()
+    with pytest.raises(StoreError) as refused:
+        save_post(tmp_path, "list", [{"title": "A list"}], "*")
+    assert refused.value.status == 400 and not (tmp_path / "list.yaml").exists()
 
 
 def test_conflicts_carry_the_current_etag_and_star_overwrites(tmp_path: Path) -> None:
