@@ -473,3 +473,23 @@ def test_form_data_keeps_the_files_order_and_its_empty_lists() -> None:
     assert like_before({"clusters": ["A", "C"]}, {"clusters": ["B", "A"]}) == {"clusters": ["A", "C"]}
     assert like_before({"a": 1}, None) == {"a": 1} and like_before(["x"], None) == ["x"]
     assert like_before("text", {"a": []}) == "text" and like_before("text", ["a"]) == "text"
+
+
+def _diagnostics(jdgen: Invoke, tmp_path: Path, text: str) -> list[tuple[int, int, str, str]]:
+    result = jdgen("validate", "-f", "json", str(_post(tmp_path, text)))
+    return [(d["line"], d["col"], d["level"], d["code"]) for d in json.loads(result.stdout)]
+
+
+def test_ksf_overrides_and_dates_are_checked_one_by_one_with_stable_codes(jdgen: Invoke, tmp_path: Path) -> None:
+    """Kills posts.py _ksf_overrides `level == 0 and core` → `or` (a core dimension may be set to
+    another level), `continue` → `break` (every override is checked), the codes `unknown-link`,
+    `ksf-override` and `bad-date`, closing_date dropped from the real-date check, and a missing
+    date_posted read as text that closing_date is before."""
+    fine = POST.replace('date_posted: "2026-01-05"\n', 'closing_date: "2026-02-01"\n') + (
+        "ksf:\n  Core4: {level: 3, reason: Leads the audit.}\n")
+    assert _diagnostics(jdgen, tmp_path, fine) == []
+    bad = POST + ('closing_date: "2026-02-30"\nksf:\n  HWB6: {level: 2, foundation: 3, reason: Backwards.}\n'
+                  "  Core2: {level: 0, reason: Not needed.}\n  HWB66: {level: 3, reason: Typo.}\n")
+    assert _diagnostics(jdgen, tmp_path, bad) == [
+        (13, 15, "error", "bad-date"), (15, 32, "error", "ksf-override"), (16, 18, "error", "ksf-override"),
+        (17, 3, "error", "unknown-link")]
