@@ -13,6 +13,8 @@ import pytest
 import yaml
 from click.testing import Result
 
+from jdgen.assessments import check_complete, read_assessments
+from jdgen.errors import Collector
 from jdgen.ksf import OutlineRow, Override, floor_for, ksf_outline, parse_overrides
 from jdgen.library import load_library
 from jdgen.model import Library, Link
@@ -493,3 +495,43 @@ def test_ksf_overrides_and_dates_are_checked_one_by_one_with_stable_codes(jdgen:
     assert _diagnostics(jdgen, tmp_path, bad) == [
         (13, 15, "error", "bad-date"), (15, 32, "error", "ksf-override"), (16, 18, "error", "ksf-override"),
         (17, 3, "error", "unknown-link")]
+
+
+KNOWN = [f"C{i}" for i in range(1, 13)]
+
+
+def _read_csv(tmp_path: Path, text: str) -> tuple[list[Any], list[tuple[int, int, str, str]]]:
+    """Ratings read from one CSV (items C1–C12) and the problems (line, col, code, message)."""
+    path = tmp_path / "a.csv"
+    path.write_text(text, "utf-8")
+    out = Collector()
+    ratings = read_assessments([path], KNOWN, out)
+    check_complete(ratings, KNOWN, out)
+    return ratings, [(d.line, d.col, d.code, d.message) for d in out.items]
+
+
+def test_checklist_headers_are_refused_with_their_column_and_code(tmp_path: Path) -> None:
+    """Kills assessments.py _header mutants: an unknown column is an error even when the required ones
+    are there (`problems = True` → False/None); only a one-cell header holding ';' and 'person' is read
+    as semicolon-separated (`and` → `or`); the position and the `assessment-header` code."""
+    rows = "".join(f"ann,{i},2\n" for i in KNOWN)
+    assert _read_csv(tmp_path, "person,item,rating\n" + rows)[1] == []
+    ratings, problems = _read_csv(tmp_path, "person,item,rating,commment\n" + rows)
+    assert ratings == [] and problems == [(1, 4, "assessment-header", "unknown column 'commment'")]
+    assert _read_csv(tmp_path, "person\nann\n")[1] == [(1, 1, "assessment-header", "missing column(s): item, rating")]
+    assert _read_csv(tmp_path, "person;item;rating\nann;C1;2\n")[1] == [
+        (1, 1, "assessment-header", "the columns are separated by semicolons, not commas")]
+
+
+def test_missing_ratings_name_up_to_eight_items(tmp_path: Path) -> None:
+    """Kills assessments.py check_complete mutants: up to eight missing items are all named, more are
+    counted ('and 1 more'), at the person's first row with the `assessment-missing` code."""
+    header = "person,item,rating\n"
+    _, problems = _read_csv(tmp_path, header + "".join(f"ann,{i},2\n" for i in KNOWN[8:]))
+    assert problems == [(2, 1, "assessment-missing",
+                         "ann has no rating for 8 item(s): C1, C2, C3, C4, C5, C6, C7, C8")]
+    _, problems = _read_csv(tmp_path, header + "".join(f"ann,{i},2\n" for i in KNOWN[9:]))
+    assert problems == [(2, 1, "assessment-missing",
+                         "ann has no rating for 9 item(s): C1, C2, C3, C4, C5, C6, C7, C8 and 1 more")]
+    _, problems = _read_csv(tmp_path, header + "ann,C12,2\n")
+    assert problems[0][3].endswith("C8 and 3 more")
