@@ -54,5 +54,5 @@ cd "$dir"
 start=$(date +%s)
 "$venv/bin/mutmut" run --max-children "${MAX_CHILDREN:-2}" "$@" > run.log 2>&1 || { tail -c 3000 run.log; exit 1; }
 "$venv/bin/mutmut" results --all true | grep -v ': not checked$' > results.txt || true
-echo "$module ($file${*:+: $*}): $(grep -c . results.txt) mutants in $(( $(date +%s) - start )) s"
+echo "$module ($file${*:+, $# named or patterns}): $(grep -c . results.txt) mutants in $(( $(date +%s) - start )) s"
 sed -E 's/.*: //' results.txt | sort | uniq -c

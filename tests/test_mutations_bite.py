@@ -486,7 +486,8 @@ def test_ksf_overrides_and_dates_are_checked_one_by_one_with_stable_codes(jdgen:
     """Kills posts.py _ksf_overrides `level == 0 and core` → `or` (a core dimension may be set to
     another level), `continue` → `break` (every override is checked), the codes `unknown-link`,
     `ksf-override` and `bad-date`, closing_date dropped from the real-date check, and a missing
-    date_posted read as text that closing_date is before."""
+    date_posted read as text that closing_date is before; a closing date before the posting date is
+    `date-order` at closing_date."""
     fine = POST.replace('date_posted: "2026-01-05"\n', 'closing_date: "2026-02-01"\n') + (
         "ksf:\n  Core4: {level: 3, reason: Leads the audit.}\n")
     assert _diagnostics(jdgen, tmp_path, fine) == []
@@ -495,6 +496,8 @@ def test_ksf_overrides_and_dates_are_checked_one_by_one_with_stable_codes(jdgen:
     assert _diagnostics(jdgen, tmp_path, bad) == [
         (13, 15, "error", "bad-date"), (15, 32, "error", "ksf-override"), (16, 18, "error", "ksf-override"),
         (17, 3, "error", "unknown-link")]
+    early = POST.replace('date_posted: "2026-01-05"\n', 'date_posted: "2026-01-05"\nclosing_date: "2026-01-04"\n')
+    assert _diagnostics(jdgen, tmp_path, early) == [(10, 15, "error", "date-order")]
 
 
 KNOWN = [f"C{i}" for i in range(1, 13)]
@@ -513,11 +516,17 @@ def _read_csv(tmp_path: Path, text: str) -> tuple[list[Any], list[tuple[int, int
 def test_checklist_headers_are_refused_with_their_column_and_code(tmp_path: Path) -> None:
     """Kills assessments.py _header mutants: an unknown column is an error even when the required ones
     are there (`problems = True` → False/None); only a one-cell header holding ';' and 'person' is read
-    as semicolon-separated (`and` → `or`); the position and the `assessment-header` code."""
+    as semicolon-separated (`and` → `or`); the position and the `assessment-header` code; the list of
+    columns as the hint when no column name is near (the `', '.join(None)` mutant crashed unseen)."""
     rows = "".join(f"ann,{i},2\n" for i in KNOWN)
     assert _read_csv(tmp_path, "person,item,rating\n" + rows)[1] == []
     ratings, problems = _read_csv(tmp_path, "person,item,rating,commment\n" + rows)
     assert ratings == [] and problems == [(1, 4, "assessment-header", "unknown column 'commment'")]
+    _, problems = _read_csv(tmp_path, "person,item,rating,zzzzzz\n" + rows)
+    assert problems == [(1, 4, "assessment-header", "unknown column 'zzzzzz'")]
+    out = Collector()
+    read_assessments([tmp_path / "a.csv"], KNOWN, out)
+    assert out.items[0].hint == "columns: person, item, rating, comment, statement"
     assert _read_csv(tmp_path, "person\nann\n")[1] == [(1, 1, "assessment-header", "missing column(s): item, rating")]
     assert _read_csv(tmp_path, "person;item;rating\nann;C1;2\n")[1] == [
         (1, 1, "assessment-header", "the columns are separated by semicolons, not commas")]
