@@ -65,6 +65,8 @@ def text_of(salary: Salary) -> str:
         text = pounds(salary.value)
     elif salary.max is not None and salary.max != salary.min:
         text = f"{pounds(salary.min or 0)} to {pounds(salary.max)}"
+    elif salary.max is not None:  # the same amount at both ends: that amount, not "from" it
+        text = pounds(salary.max)
     else:
         text = f"from {pounds(salary.min or 0)}"
     text += f" {_PER[salary.per]}"

@@ -130,7 +130,7 @@ class _Builder:
             return self._mapping(node, path, in_alias, depth + 1)
         if expected == _SEQ:
             return [self.build(child, (*path, i), in_alias, depth + 1) for i, child in enumerate(node.value)]
-        if tag == _INT and node.value.isdigit() and len(node.value) < 19:
+        if tag == _INT and node.value.isdigit() and len(node.value) < 16:  # below 10**15: no checks needed
             return int(node.value)
         return self._scalar(node)
 
