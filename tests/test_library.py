@@ -122,7 +122,7 @@ def test_good_workspace_adds_its_framework(fixture_dir: FixtureDir, monkeypatch:
     workspace = fixture_dir("good")
     monkeypatch.chdir(workspace)
     library = load_library(workspace)
-    assert len(library.frameworks) == 11
+    assert len(library.frameworks) == 15  # the 14 bundled frameworks and the workspace's own
     fw = library.frameworks["local-duties"]
     assert (fw.kind, fw.origin, fw.version) == ("duties", "workspace", "1.0")
     assert fw.provenance.authored == "Every cluster and item."
