@@ -283,13 +283,21 @@ def _build_cluster(doc: Document, kind: FrameworkKind, seen_ids: dict[str, str],
                 out.extend([doc.diag((*path, "sub", j, "id"), f"sub-item id '{sub['id']}' is out of "
                                                               f"sequence: expected '{want}'", code="id-sequence")])
             subs.append(Item(sub["id"], fw_id, code, sub.get("kind", raw["kind"]), sub["text"],
-                             parent=item_id, source=_source(doc, (*path, "sub", j))))
+                             parent=item_id, source=_source(doc, (*path, "sub", j)),
+                             trainee_text=_text(sub, "trainee"), theme=sub.get("theme", "")))
         items.append(Item(item_id, fw_id, code, raw["kind"], " ".join(raw["text"].split()),
                           outcome=raw.get("outcome"), links=parse_links(raw.get("links", {})),
-                          sub=tuple(subs), source=_source(doc, path)))
-    return Cluster(fw_id, code, data["title"], " ".join(data.get("description", "").split()),
+                          sub=tuple(subs), source=_source(doc, path),
+                          trainee_text=_text(raw, "trainee"), theme=raw.get("theme", "")))
+    return Cluster(fw_id, code, data["title"], _text(data, "description"),
                    tuple(items), required=data.get("required", False), label=data.get("label"),
-                   hours=data.get("hours"), source=_source(doc))
+                   hours=data.get("hours"), source=_source(doc),
+                   statement=_text(data, "statement"), trainee_statement=_text(data, "trainee_statement"))
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    """A text field with its runs of whitespace collapsed; empty when absent."""
+    return " ".join(str(data.get(key, "")).split())
 
 
 def parse_links(raw: dict[str, Any]) -> tuple[Link, ...]:

@@ -38,6 +38,10 @@ class Item:
     sub: tuple[Item, ...] = ()
     parent: str | None = None
     source: Source = Source("")
+    #: the text as a training post says it ("Under supervision, …"); empty when a trainee does it alike
+    trainee_text: str = ""
+    #: the point the item makes when items elsewhere make it too (risk, records, …); empty when none
+    theme: str = ""
 
     def links_to(self, framework: str) -> tuple[Link, ...]:
         return tuple(link for link in self.links if link.framework == framework)
@@ -56,6 +60,10 @@ class Cluster:
     label: str | None = None
     hours: float | None = None
     source: Source = Source("")
+    #: the duty of the whole cluster in a job description's voice; empty when not written
+    statement: str = ""
+    #: the statement as a training post says it; empty when a trainee does the duty alike
+    trainee_statement: str = ""
 
     @property
     def shown_code(self) -> str:

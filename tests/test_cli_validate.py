@@ -149,8 +149,8 @@ def test_named_alias_bomb_outside_workspace(jdgen: Invoke, fixture_dir: FixtureD
 
 
 @pytest.mark.parametrize(("name", "summary"), [
-    ("good", "ok: 15 frameworks, 488 items\n"),
-    ("override-bundled", "ok: 14 frameworks, 363 items\n"),
+    ("good", "ok: 15 frameworks, 486 items\n"),
+    ("override-bundled", "ok: 14 frameworks, 364 items\n"),
 ])
 def test_validate_good_workspace(name: str, summary: str, jdgen: Invoke, fixture_dir: FixtureDir,
                                  monkeypatch: pytest.MonkeyPatch) -> None:

@@ -115,14 +115,14 @@ def test_bundled_library_is_clean() -> None:
 
 def test_source_tree_as_workspace_is_not_loaded_twice() -> None:
     library = load_library(bundled_root())
-    assert len(library.frameworks["iapt-li"].all_items()) == 122
+    assert len(library.frameworks["iapt-li"].all_items()) == 119
 
 
 def test_good_workspace_adds_its_framework(fixture_dir: FixtureDir, monkeypatch: pytest.MonkeyPatch) -> None:
     workspace = fixture_dir("good")
     monkeypatch.chdir(workspace)
     library = load_library(workspace)
-    assert len(library.frameworks) == 11
+    assert len(library.frameworks) == 15  # the 14 bundled frameworks and the workspace's own
     fw = library.frameworks["local-duties"]
     assert (fw.kind, fw.origin, fw.version) == ("duties", "workspace", "1.0")
     assert fw.provenance.authored == "Every cluster and item."
@@ -140,7 +140,7 @@ def test_good_workspace_adds_its_framework(fixture_dir: FixtureDir, monkeypatch:
     assert fd1.source.path == "clusters/local-duties/01-front-desk.yaml"
     assert (fd1.source.line, fd1.source.col) == (6, 5)
     # the bundled frameworks are untouched
-    assert len(library.frameworks["iapt-li"].all_items()) == 122
+    assert len(library.frameworks["iapt-li"].all_items()) == 119
 
 
 def test_override_replaces_bundled_framework(fixture_dir: FixtureDir, monkeypatch: pytest.MonkeyPatch) -> None:

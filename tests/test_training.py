@@ -143,7 +143,7 @@ def test_hours_option_rejects_bad_values(tmp_path: Path, value: str) -> None:
 
 
 def test_post_curriculum_modules_follow_the_post(tmp_path: Path) -> None:
-    # pwp.yaml: clusters [A, CB, RKC, IT, S, CM, HS] + required Core, add [W1, RA1], remove [S11, S12, S13].
+    # pwp.yaml: clusters [A, CB, RKC, IT, S, CM, HS] + required Core, add [W1, RA1].
     # Modules follow the framework's cluster order; W and RA hold only the added item.
     data = curriculum_json(tmp_path, "--post", str(PWP))
     assert (tmp_path / "pwp-curriculum.json").is_file()

@@ -63,7 +63,7 @@ def test_posts_list_has_states(client: FlaskClient, workspace: Path) -> None:
 
 def test_get_post_is_the_file_as_json_with_etag(client: FlaskClient) -> None:
     data, etag = post_data(client)
-    assert data["duties"]["remove"] == ["S11", "S12", "S13"]
+    assert data["duties"]["add"] == ["W1", "RA1"]
     assert etag.startswith('"') and len(etag) > 10
     assert client.get("/api/posts/absent").status_code == 404
 
