@@ -161,7 +161,7 @@ def _complete(words: str) -> list[str]:
 
 
 def test_completion() -> None:
-    assert _complete("jdgen list items --framework ip") == ["ips"]
+    assert _complete("jdgen list items --framework ip") == ["ips-leadership", "ips"]
     from jdgen.library import load_library
 
     iapt = sorted(f for f in load_library().frameworks if f.startswith("iapt-"))
@@ -187,7 +187,7 @@ def test_list_items_of_ksf_gives_dimensions_with_levels(jdgen: Invoke) -> None:
     assert "Core1" in table and "Communication; 1: " in table
 
 
-@pytest.mark.parametrize(("framework", "count"), [("esc", 10), ("nos", 6), ("iapt-supervision", 6)])
+@pytest.mark.parametrize(("framework", "count"), [("esc", 10), ("nos", 6), ("iapt-supervision", 15)])
 def test_list_items_of_other_reference_frameworks(framework: str, count: int, jdgen: Invoke) -> None:
     result = jdgen("list", "items", "--framework", framework, "--format", "json")
     assert result.exit_code == 0

@@ -24,7 +24,8 @@ TRAINEE_CLUSTERS = {"iapt-li": ["C", "A", "CB", "G", "PPD", "S", "CM"],
                     "iapt-hi": ["HC", "HR", "HA", "HT", "HQ", "HG", "HSV", "HD"]}
 #: the repeats issue 20 names, and the theme each carries
 NAMED_REPEATS = {"C14": "risk", "A3": "risk", "S5": "risk", "CM3": "risk", "CM5": "risk", "HS2": "risk",
-                 "C15": "supervision-received", **{f"S{n}": "supervision-received" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10)},
+                 "C15": "supervision-received",
+                 **{f"S{n}": "supervision-received" for n in (1, 2, 3, 4, 6, 7, 8, 9, 10)},
                  "RKC2": "records", "RA1": "records", "IT1": "records"}
 CODE = re.compile(r"\b(?:[A-Z]{1,4}[0-9]+[a-z]?|H&S ?[0-9])\b")
 TOOL = re.compile(r"jdgen|this library|\bframework\b|\bcluster\b|\bitem\b", re.IGNORECASE)
@@ -232,7 +233,8 @@ def test_a_cluster_with_every_new_field_loads_into_the_model(tmp_path: Path, mon
     assert cluster.statement == "Take referrals by telephone and in writing, and agree the next step with each person."
     assert cluster.trainee_statement == "Under supervision, take referrals and agree the next step."
     in1, in2 = cluster.items
-    assert (in1.theme, in1.trainee_text) == ("risk", "Ask every caller about risk, and tell the supervisor the same day.")
+    assert (in1.theme, in1.trainee_text) == (
+        "risk", "Ask every caller about risk, and tell the supervisor the same day.")
     assert (in1.sub[0].theme, in1.sub[0].trainee_text) == (
         "safeguarding", "asking directly about thoughts of suicide, as practised in supervision")
     assert (in2.theme, in2.trainee_text) == ("", "")  # defaults: empty
@@ -253,8 +255,8 @@ def test_the_new_fields_default_to_empty(tmp_path: Path, monkeypatch: pytest.Mon
 def test_a_malformed_new_field_is_a_schema_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str,
                                                  value: str) -> None:
     if key == "statement":
-        text = CLUSTER.replace("statement: >-\n  Take referrals by telephone and\n  in writing, and agree the next step "
-                               "with each person.\n", f"statement: {value}\n")
+        text = CLUSTER.replace("statement: >-\n  Take referrals by telephone and\n  in writing, and agree the next "
+                               "step with each person.\n", f"statement: {value}\n")
     else:
         text = re.sub(rf"(?m)^(    {key}): .*$", rf"\1: {value}", CLUSTER, count=1)
     assert text != CLUSTER
