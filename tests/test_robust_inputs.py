@@ -28,6 +28,12 @@ PWP = ROOT / "examples" / "posts" / "pwp.yaml"
 TRAINING = Path(__file__).parent / "fixtures" / "training"
 TITLE_LINE = "title: Psychological Wellbeing Practitioner\n"
 DUTY_LINE = "    - >-\n      Take a turn on the service's duty rota,"
+
+
+def _line_of(text: str) -> int:
+    """The line of pwp.yaml where `text` starts (the example changes; the test follows it)."""
+    source = PWP.read_text("utf-8")
+    return source[:source.index(text)].count("\n") + 1
 #: Guard for the special-file tests: a regression (a read that blocks or never ends) fails here
 #: instead of hanging the suite. Not a timing assertion: the commands answer in a second or two.
 GUARD_SECONDS = 120
@@ -85,7 +91,7 @@ def test_characters_xml_can_hold_are_kept(text: str) -> None:
 
 @pytest.mark.parametrize(("old", "new", "where"), [
     (TITLE_LINE, 'title: "Psychological \\uFFFF Practitioner"\n', "3:8"),
-    (DUTY_LINE, '    - "Take the \\uFFFE duty rota."\n' + DUTY_LINE, "60:7"),  # a local duty
+    (DUTY_LINE, '    - "Take the \\uFFFE duty rota."\n' + DUTY_LINE, f"{_line_of(DUTY_LINE)}:7"),  # a local duty
 ])
 @pytest.mark.parametrize("command", [["validate"], ["build", "-f", "docx", "-o", "out"],
                                      ["checklist", "-f", "xlsx", "-o", "out", "--post"]])
