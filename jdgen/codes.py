@@ -59,6 +59,8 @@ CODES: dict[str, str] = {
     "already-included": "An item added that the post already has (warning).",
     "required-cluster": "Removing an item of a cluster every post must have.",
     "remove-not-included": "Removing an item the post does not have (warning).",
+    "pick-not-included": "Picking an item for the job description that is not among the post's duties.",
+    "duty-budget": "The job description would state more duties than `duty_budget` (warning).",
     "ksf-override": "A KSF level a post sets that cannot apply (a core dimension left out, foundation above level).",
     "unknown-profile": "A supervision profile that does not exist.",
     "supervision-below-guidance": "Supervision set below what the guidance asks for (warning).",

@@ -27,6 +27,8 @@ class Settings:
     #: The employer's postal address (street, locality, region, postcode, country), written into
     #: new posts by `jdgen new post`.
     address: dict[str, str] = field(default_factory=dict)
+    #: Duty statements a curated job description (jd) should hold at most; validate warns above it.
+    duty_budget: int = 40
 
 
 def load_config(path: Path, out: Collector) -> Settings:
@@ -68,7 +70,8 @@ def load_config(path: Path, out: Collector) -> Settings:
                     tuple(data.get("formats", Settings().formats)),
                     float(data.get("full_time_hours", Settings.full_time_hours)),
                     " ".join(str(data.get("about", "")).split()), data.get("profile", Settings.profile), profiles,
-                    {key: " ".join(value.split()) for key, value in data.get("address", {}).items()})
+                    {key: " ".join(value.split()) for key, value in data.get("address", {}).items()},
+                    duty_budget=int(data.get("duty_budget", Settings.duty_budget)))
 
 
 def _check_logo(doc: Document, logo: Path, given: str, formats: tuple[str, ...], out: Collector) -> Path | None:

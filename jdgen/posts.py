@@ -72,6 +72,11 @@ class Duty:
     links: tuple[Link, ...] = ()
     framework_text: str = ""  # the framework's wording, when the post rewords the item
     group_intro: str = ""  # a local section's introduction
+    #: Stated in full in a curated job description: named in the post's `pick` or `add`, or local.
+    picked: bool = False
+    #: Taken with its whole cluster (so the cluster's statement covers it in a curated document).
+    whole_cluster: bool = False
+    theme: str = ""  # the item's theme (risk, records, …), said once in a curated document
 
 
 @dataclass(frozen=True)
@@ -217,11 +222,13 @@ def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> R
     band = band_of(data.get("grade", ""))
     profile = supervision.profile.id if supervision.profile else None
     training = is_training_post(data["title"], profile, data.get("training_post"))
+    if training:
+        duties = _trainee_wording(duties, library)
     outline = ksf_outline(library, [d.links for d in duties] + [c.links for c in competences],
                           [d.id for d in duties] + [c.id for c in competences], manages, band, training,
                           _ksf_overrides(doc, library, out))
-    spec = person_spec(data.get("person_spec", {}), duties, competences)
-    return ResolvedPost(
+    spec = person_spec(data.get("person_spec", {}), duties, competences, training)
+    post = ResolvedPost(
         name=name, path=doc.path, terms=_terms(data, full_time), summary=data.get("summary", "").strip(),
         duty_framework=duty_fws[0] if duty_fws else None, duty_frameworks=tuple(duty_fws),
         duties=tuple(duties), competences=tuple(competences),
@@ -232,6 +239,33 @@ def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> R
                if key in data} | ({"about": prose(about)} if about and "about" not in data else {}),
         relationships={k: tuple(" ".join(v.split()) for v in data.get("relationships", {}).get(k, []))
                        for k in ("internal", "external") if data.get("relationships", {}).get(k)})
+    _check_budget(doc, post, library, workspace.settings.duty_budget, out)
+    return replace(post, warnings=tuple(out.warnings))
+
+
+def _check_budget(doc: Document, post: ResolvedPost, library: Library, budget: int, out: Collector) -> None:
+    """A warning when the job description would state more duties than the budget (jdgen.yaml's
+    `duty_budget`, 40 by default), naming the clusters to trim first."""
+    from .curate import curated_duties, over_budget, statement_count
+
+    groups = curated_duties(post, library)
+    trim = over_budget(groups, budget)
+    if trim:
+        out.extend([doc.diag(("duties",) if "duties" in doc.data else (), f"the job description states "
+                             f"{statement_count(groups)} duties, more than the {budget} it should hold",
+                             key=True, level="warning", code="duty-budget",
+                             hint=f"pick fewer items, or take fewer clusters; most lines: {trim}")])
+
+
+def _trainee_wording(duties: list[Duty], library: Library) -> list[Duty]:
+    """A training post states the trainee wording of items that have one (not of reworded items)."""
+    result = []
+    for d in duties:
+        item = library.item(d.framework, d.id) if d.framework else None
+        if item is not None and item.trainee_text and not d.framework_text:
+            d = replace(d, text=" ".join(item.trainee_text.split()))
+        result.append(d)
+    return result
 
 
 def _ksf_overrides(doc: Document, library: Library, out: Collector) -> dict[str, Override]:
@@ -427,7 +461,7 @@ def _local_duties(doc: Document, library: Library, path: tuple[str | int, ...], 
         number = start + len(duties) + 1
         duties.append(Duty(f"L{number}", f"L{number}", LOCAL_CLUSTER, heading, " ".join(entry["text"].split()),
                            sub=tuple(" ".join(s.split()) for s in entry.get("sub", [])), links=parse_links(links),
-                           group_intro=intro))
+                           group_intro=intro, picked=True))
 
     for i, raw in enumerate(spec.get("local", [])):
         if isinstance(raw, dict) and "heading" in raw:
@@ -481,6 +515,7 @@ def _framework_duties(doc: Document, library: Library, path: tuple[str | int, ..
                                                     f"{item.cluster}", level="warning",
                                  code="already-included")])
         included.add(item_id)
+    added = set(included) - {item.id for c in fw.clusters if c.code in chosen for item in c.items}
     for i, raw in enumerate(spec.get("remove", [])):
         item_id = library.canonical_id(fw_id, raw)
         item = library.item(fw_id, item_id)
@@ -499,9 +534,32 @@ def _framework_duties(doc: Document, library: Library, path: tuple[str | int, ..
                                  code="remove-not-included")])
         else:
             included.discard(item_id)
-    found = [_duty(item, library, cluster.title)
+    picked = _picks(doc, path, spec, fw_id, library, included, out) | added
+    found = [replace(_duty(item, library, cluster.title), picked=item.id in picked,
+                     whole_cluster=cluster.code in chosen)
              for cluster in fw.clusters for item in cluster.items if item.id in included]
     return _reword(doc, path, spec, found, library, fw_id, out)
+
+
+def _picks(doc: Document, path: tuple[str | int, ...], spec: dict[str, Any], fw_id: str, library: Library,
+           included: set[str], out: Collector) -> set[str]:
+    """The items the post states in full (`pick`): each must be one of its duties."""
+    picked: set[str] = set()
+    for i, raw in enumerate(spec.get("pick", [])):
+        item_id = library.canonical_id(fw_id, raw)
+        item = library.item(fw_id, item_id)
+        if item is None or item.parent:
+            all_ids = [it.id for it in library.frameworks[fw_id].all_items()]
+            out.extend([doc.diag((*path, "pick", i), f"unknown item '{raw}' in {fw_id}",
+                                 hint=suggest(item_id, all_ids), code="unknown-item")])
+        elif item_id not in included:
+            out.extend([doc.diag((*path, "pick", i), f"'{raw}' is not among the post's duties, so it cannot "
+                                                     "be picked", hint=f"take cluster {item.cluster}, or add "
+                                                     f"'{raw}' (an added item is stated in full)",
+                                 code="pick-not-included")])
+        else:
+            picked.add(item_id)
+    return picked
 
 
 def _reword(doc: Document, path: tuple[str | int, ...], spec: dict[str, Any], duties: list[Duty],
@@ -525,7 +583,7 @@ def _duty(item: Item, library: Library, cluster_title: str) -> Duty:
     from .model import display_id
 
     return Duty(item.id, display_id(item, library), item.cluster, cluster_title, item.text, item.kind,
-                item.framework, tuple(s.text for s in item.sub), item.links)
+                item.framework, tuple(s.text for s in item.sub), item.links, theme=item.theme)
 
 
 def _resolve_competences(doc: Document, library: Library, out: Collector) -> list[Competence]:
@@ -595,9 +653,16 @@ def _category(text: str) -> str:
     return "Personal qualities"
 
 
-def person_spec(raw: dict[str, Any], duties: list[Duty],
-                competences: list[Competence]) -> tuple[Criterion, ...]:
-    """Criteria from the post, plus knowledge criteria derived from the post's knowledge items."""
+#: What a training post asks of an entrant instead of the knowledge its training gives.
+ENTRANT_CRITERION = ("Ability to study at the level the training requires, and to apply new learning in "
+                     "supervised practice")
+
+
+def person_spec(raw: dict[str, Any], duties: list[Duty], competences: list[Competence],
+                training: bool = False) -> tuple[Criterion, ...]:
+    """Criteria from the post, plus knowledge criteria derived from the post's knowledge items. A
+    training post asks for what an entrant has: knowledge the training gives is not derived, and
+    the capacity to learn is essential."""
     criteria: list[Criterion] = []
     for essential, key in ((True, "essential"), (False, "desirable")):
         for entry in raw.get(key, []):
@@ -608,7 +673,11 @@ def person_spec(raw: dict[str, Any], duties: list[Duty],
             assessed = entry.get("assessed_by") or DEFAULT_ASSESSMENT[category]
             assessed = (assessed,) if isinstance(assessed, str) else tuple(assessed)
             criteria.append(Criterion(text, category, essential, assessed))
-    if raw.get("derive_knowledge", True):
+    if training:
+        if not any(c.category == "Skills" and re.search(r"\b(learn|study|training)\b", c.text, re.I)
+                   for c in criteria):
+            criteria.append(Criterion(ENTRANT_CRITERION, "Skills", True, ("application", "interview")))
+    elif raw.get("derive_knowledge", True):
         texts = {c.text.casefold() for c in criteria}
         sources = [(d.id, d.text) for d in duties if d.kind == "knowledge"]
         sources += [(c.id, c.text) for c in competences if c.kind == "knowledge"]

@@ -10,7 +10,10 @@ SECTIONS: dict[str, str] = {
     "purpose": "purpose of the job (the post's `purpose`)",
     "scope": "scope of the job (the post's `scope`)",
     "relationships": "key working relationships, internal and external",
-    "duties": "every duty, grouped under its cluster or the employer's own heading",
+    "duties": "the duties, under plain headings: each cluster's statement and the post's picked items "
+              "(every item, with its code, when the profile also lists duty_codes)",
+    "duty_codes": "with duties: every item the post takes, with its code (the traceability record); with "
+                  "competences: every competence",
     "duties_brief": "the main duties in brief: one line per group of duties",
     "competences": "competences from competence frameworks, by domain",
     "supervision": "supervision in brief: what, how often, how long",
@@ -27,7 +30,8 @@ SECTIONS: dict[str, str] = {
 BUNDLED: dict[str, tuple[str, ...]] = {
     "jd": ("identification", "overview", "summary", "purpose", "scope", "relationships", "duties", "competences",
            "supervision", "general", "person_spec"),
-    "full": ("identification", "overview", "summary", "purpose", "scope", "relationships", "duties", "competences",
+    "full": ("identification", "overview", "summary", "purpose", "scope", "relationships", "duties", "duty_codes",
+             "competences",
              "supervision_detail", "ksf", "general", "person_spec", "traceability", "notes"),
     "advert": ("overview", "summary", "duties_brief", "about", "apply"),
 }

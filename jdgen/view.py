@@ -276,12 +276,8 @@ def _address(address: dict[str, str]) -> dict[str, str]:
     return {names[k]: v for k, v in address.items()}
 
 
-def build_view(post: ResolvedPost, library: Library, settings: Settings, default_clauses: dict[str, str],
-               profile: str = DEFAULT_PROFILE, show_warnings: bool = False) -> JobDescriptionView:
-    """Everything the templates show, computed here so templates hold layout only. `profile` names
-    the sections shown (bundled or from jdgen.yaml); warnings are kept only when `show_warnings`."""
-    organisation = post.terms.get("organisation", "")
-    sections = list(available(settings.profiles)[profile])
+def _coded_groups(post: ResolvedPost, library: Library) -> list[dict[str, Any]]:
+    """Every duty the post takes, with its code, under its cluster (the full profile's record)."""
     groups: list[dict[str, Any]] = []
     for number, duty in enumerate(post.duties, start=1):
         if not groups or (groups[-1]["framework"], groups[-1]["code"], groups[-1]["title"]) != (
@@ -298,6 +294,27 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
         groups[-1]["duties"].append({"number": number, "id": duty.id, "label": duty.label,
                                      "text": duty.text, "sub": list(duty.sub),
                                      "framework_text": duty.framework_text})
+    return groups
+
+
+def _curated_groups(post: ResolvedPost, library: Library) -> list[dict[str, Any]]:
+    """The duties a job description states (jdgen.curate), under plain headings and without codes."""
+    from .curate import curated_duties
+
+    groups: list[dict[str, Any]] = []
+    number = 0
+    for g in curated_duties(post, library):
+        duties = []
+        for s in g.statements:
+            number += 1
+            duties.append({"number": number, "id": s.source, "label": "", "text": s.text, "sub": list(s.sub),
+                           "framework_text": ""})
+        groups.append({"framework": g.framework, "code": g.code, "label": "", "title": g.title, "description": "",
+                       "intro": g.intro, "local": g.local, "local_plain": g.local and not g.intro, "duties": duties})
+    return groups
+
+
+def _competence_groups(post: ResolvedPost, library: Library) -> list[dict[str, Any]]:
     competence_groups: list[dict[str, Any]] = []
     for comp in post.competences:
         key = (comp.framework, comp.domain)
@@ -306,7 +323,19 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
             competence_groups.append({"framework": comp.framework, "framework_title": fw.short_title or fw.title,
                                       "code": comp.domain, "title": comp.domain_title, "competences": []})
         competence_groups[-1]["competences"].append({"id": comp.id, "label": comp.item, "kind": comp.kind,
-                                               "text": comp.text, "sub": list(comp.sub)})
+                                                     "text": comp.text, "sub": list(comp.sub)})
+    return competence_groups
+
+
+def build_view(post: ResolvedPost, library: Library, settings: Settings, default_clauses: dict[str, str],
+               profile: str = DEFAULT_PROFILE, show_warnings: bool = False) -> JobDescriptionView:
+    """Everything the templates show, computed here so templates hold layout only. `profile` names
+    the sections shown (bundled or from jdgen.yaml); warnings are kept only when `show_warnings`."""
+    organisation = post.terms.get("organisation", "")
+    sections = list(available(settings.profiles)[profile])
+    coded = "duty_codes" in sections
+    groups = _coded_groups(post, library) if coded else _curated_groups(post, library)
+    competence_groups = _competence_groups(post, library) if coded else []
     plan = post.supervision
     supervision = {
         "profile": plan.profile.title if plan.profile else "",
@@ -355,7 +384,7 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
         jsonld=jsonld(post, organisation, groups), date=post.terms.get("date_posted", ""),
         date_text=uk_date(post.terms.get("date_posted", "")),
         warnings=[w.format() for w in post.warnings] if show_warnings else [],
-        profile=profile, sections=sections,
+        profile=profile, sections=[s for s in sections if s != "duty_codes"],  # a modifier, consumed here
         doc_label="Job advert" if "duties" not in sections and "duties_brief" in sections else "Job description",
         overview=_prose(post.prose.get("overview")), purpose=_prose(post.prose.get("purpose")),
         scope=_prose(post.prose.get("scope")), about=_prose(post.prose.get("about")),

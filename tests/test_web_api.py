@@ -83,6 +83,7 @@ def test_validate_gives_each_message_with_its_field(client: FlaskClient) -> None
 def test_validate_reference_errors_and_warnings_have_paths(client: FlaskClient) -> None:
     data, _ = post_data(client)
     data["duties"]["clusters"] = ["A", "ZZ"]
+    data["duties"]["pick"] = ["A3"]  # the example's other picks are of clusters this change drops
     data["supervision"] = {"profile": "pwp", "arrangements": [
         {"type": "case-management", "every_weeks": 2, "minutes": 60, "format": "individual"}]}
     found = client.post("/api/validate", json=data, headers=headers(client)).get_json()

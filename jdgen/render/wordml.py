@@ -337,9 +337,10 @@ def lettered_list(doc: Any, items: Sequence[str]) -> None:
 
 
 def labelled_item(doc: Any, label: str, text: str, sub: Sequence[str] = ()) -> None:
-    """One numbering scheme: the item's own reference (A1, L2, 1.3) as its label, not a list number;
-    its sub-items as a lettered list below it."""
-    paragraph = doc.add_paragraph(style=DUTY_STYLE)
+    """One numbering scheme: the item's own reference (A1, L2, 1.3) as its label, not a list number
+    (a bullet when it has none: the curated duties of a job description); its sub-items as a
+    lettered list below it."""
+    paragraph = doc.add_paragraph(style=DUTY_STYLE if label else style_or(doc, "List Bullet"))
     if label:
         paragraph.add_run(label, style=REF_STYLE)
         paragraph.add_run("\t")
