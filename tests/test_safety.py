@@ -105,7 +105,7 @@ def test_markdown_escapes_hostile_text(hostile: Path) -> None:
     escaped = r"\<script\>alert\(1\)\</script\> \{\{ 7\*7 \}\} \[click\]\(javascript:x\)"
     assert md.splitlines()[0] == rf"# Evil {escaped}"
     assert rf"A summary with {escaped} in it." in md.splitlines()
-    assert rf"**L1** A local duty with {escaped} in it." in md
+    assert rf"- A local duty with {escaped} in it." in md  # jd states duties without codes
 
 
 # --- a workspace with its own template and settings ----------------------------------------------
