@@ -227,6 +227,8 @@ def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> R
     outline = ksf_outline(library, [d.links for d in duties] + [c.links for c in competences],
                           [d.id for d in duties] + [c.id for c in competences], manages, band, training,
                           _ksf_overrides(doc, library, out))
+    if band is None and not workspace.settings.ksf_for_non_afc:
+        outline = ()  # the KSF is part of Agenda for Change: other pay scales have no outline unless asked
     spec = person_spec(data.get("person_spec", {}), duties, competences, training)
     post = ResolvedPost(
         name=name, path=doc.path, terms=_terms(data, full_time), summary=data.get("summary", "").strip(),
