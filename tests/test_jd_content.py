@@ -69,7 +69,7 @@ def test_terms_rows_hours_note_and_structured_salary(keys: dict[str, Path]) -> N
     assert rows["Hours"] == "36 hours a week (full time), including some weekend and evening working"
     assert rows["Salary"] == "£26,140 to £28,100 a year (pro rata)"
     assert "| **Pension** | Stakeholder pension with an employer contribution |" in md
-    assert "| **Hours** | 36 hours a week \\(full time\\), including some weekend and evening working |" in md
+    assert "| **Hours** | 36 hours a week (full time), including some weekend and evening working |" in md
     assert data["terms"]["extra"] == [
         {"label": "Pension", "text": "Stakeholder pension with an employer contribution"},
         {"label": "Annual leave", "text": "25 days a year plus bank holidays"}]
