@@ -69,6 +69,9 @@ class _JobDescription:
         rows = self.view.relationships
         if rows:
             self.doc.add_heading("Key working relationships", level=1)
+            if len(rows) == 1 and not rows[0]["title"]:  # the post's one plain list
+                bullets(self.doc, rows[0]["items"])
+                return
             table(self.doc, [3, 7], [[r["title"], "; ".join(r["items"])] for r in rows], row_headers=True)
 
     def duties(self) -> None:
