@@ -88,7 +88,7 @@ def test_relationships_overview_purpose_scope(keys: dict[str, Path]) -> None:
     assert "The worker offers one-to-one sessions, groups and computerised CBT." in text
     assert "The hub brings the guided self-help" in text
     md = (keys["jd"] / "keys.md").read_text("utf-8").splitlines()
-    assert "- **External:** GP practices; Employment advisers" in md
+    assert "| **External** | GP practices; Employment advisers |" in md
     assert "- Keep waiting times short." in md and "## Scope of the job" in md and "## Overview" in md
     data = json.loads((keys["jd"] / "keys.json").read_text("utf-8"))
     assert data["relationships"] == {"internal": ["Step 2 Coordinator", "Counsellors at the hub"],
