@@ -150,7 +150,7 @@ class _JobDescription:
                                                       if r["level_title"] else ""),
                   "Core" if r["core"] else "Specific", str(r["foundation"]), str(r["level"]),
                   *([r["note"]] if notes else [])] for r in rows]
-        table(self.doc, [7.5, 1.7, 2.6, 2.4, 4.8] if notes else [9.5, 2.1, 2.8, 2.6], cells,
+        table(self.doc, [5.6, 1.7, 2.6, 2.4, 4.7] if notes else [9.5, 2.1, 2.8, 2.6], cells,
               ["Dimension", "Type", "Foundation gateway", "Second gateway", *(["Note"] if notes else [])],
               fill=self.fill)
 
