@@ -105,7 +105,7 @@ def test_markdown_escapes_hostile_text(hostile: Path) -> None:
     escaped = r"&lt;script>alert(1)&lt;/script> {{ 7\*7 }} \[click\](javascript:x)"
     assert md.splitlines()[0] == rf"# Evil {escaped}"
     assert rf"A summary with {escaped} in it." in md.splitlines()
-    assert rf"**L1** A local duty with {escaped} in it." in md
+    assert rf"- A local duty with {escaped} in it." in md.splitlines()  # jd: no codes (issue 20 §2)
     # a CommonMark parser reads all of it as text: no HTML, no link
     from markdown_it import MarkdownIt
 
