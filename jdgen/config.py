@@ -29,6 +29,8 @@ class Settings:
     address: dict[str, str] = field(default_factory=dict)
     #: Duty statements a curated job description (jd) should hold at most; validate warns above it.
     duty_budget: int = 40
+    #: Give posts whose grade is not an Agenda for Change band (NJC scale points) a KSF outline too.
+    ksf_for_non_afc: bool = False
 
 
 def load_config(path: Path, out: Collector) -> Settings:
@@ -71,7 +73,8 @@ def load_config(path: Path, out: Collector) -> Settings:
                     float(data.get("full_time_hours", Settings.full_time_hours)),
                     " ".join(str(data.get("about", "")).split()), data.get("profile", Settings.profile), profiles,
                     {key: " ".join(value.split()) for key, value in data.get("address", {}).items()},
-                    duty_budget=int(data.get("duty_budget", Settings.duty_budget)))
+                    duty_budget=int(data.get("duty_budget", Settings.duty_budget)),
+                    ksf_for_non_afc=bool(data.get("ksf_for_non_afc", False)))
 
 
 def _check_logo(doc: Document, logo: Path, given: str, formats: tuple[str, ...], out: Collector) -> Path | None:

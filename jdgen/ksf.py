@@ -3,8 +3,9 @@ second gateway, derived from the items' links and the post's Agenda for Change b
 
 The rule (written out for users in docs/ksf.md):
 
-1. The second gateway starts at the highest level any of the post's duties or competences asks of
-   the dimension.
+1. The outline has the six core dimensions and the two to four specific dimensions that carry most
+   of the post's statements (see `specific_dimensions`). The second gateway starts at the highest
+   level any of the post's duties or competences asks of the dimension.
 2. The band bounds it. A band cannot expect more than its ceiling (level 2 up to band 4, 3 at
    bands 5 and 6, 4 from band 7). The six core dimensions, and specific dimensions central to the
    post (linked by at least a quarter of its linked statements), are raised to the band's floor
@@ -35,6 +36,12 @@ FLOOR = {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 2, 7: 3, 8: 3, 9: 3}
 SLOW_DIMENSIONS = {"Core3": 8}
 #: Share of a post's linked statements that makes a specific dimension central to it.
 CENTRAL_SHARE = 0.25
+#: The outline keeps at least MIN_SPECIFIC and at most MAX_SPECIFIC specific dimensions (where the
+#: post's items link to that many); past the minimum, a dimension needs at least KEEP_SHARE of the
+#: statements the leading specific dimension has.
+MIN_SPECIFIC, MAX_SPECIFIC, KEEP_SHARE = 2, 4, 0.5
+#: The specific dimension a post that manages or supervises people always has.
+PEOPLE = "G6"
 
 _BAND = re.compile(r"\bband\s*([1-9])\s*([a-d])?\b", re.IGNORECASE)
 
@@ -85,17 +92,37 @@ def floor_for(dimension: str, band: int | None) -> int:
     return min(floor, 2) if slow_until is not None and band < slow_until else floor
 
 
-def foundation_for(second: int, floor: int, training: bool) -> int:
-    """Foundation gateway level for a second-gateway level (see the module docstring, rule 3)."""
+def foundation_for(second: int, floor: int, training: bool, floor_below: int = 1) -> int:
+    """Foundation gateway level for a second-gateway level (see the module docstring, rule 3);
+    `floor_below` is the dimension's floor one band lower (a training post's foundation starts there)."""
     if training:
-        return max(1, second - 1)
+        return min(second, max(second - 1, floor_below, 1))
     return second if second <= floor else max(floor, second - 1)
+
+
+def specific_dimensions(counts: Mapping[str, int], asked: Mapping[str, int], order: Sequence[str],
+                        manages_people: bool) -> list[str]:
+    """The specific dimensions that carry most of the post's statements: ranked by how many of the
+    post's statements link to each (then the level asked, then the framework's order), the first
+    MIN_SPECIFIC, then each next one linked by at least KEEP_SHARE of the leader's statements, at
+    most MAX_SPECIFIC in all. A post that manages people keeps G6 People management among them."""
+    ranked = sorted((dim for dim in order if counts.get(dim)),
+                    key=lambda dim: (-counts[dim], -asked.get(dim, 0), order.index(dim)))
+    required = [PEOPLE] if manages_people and PEOPLE in order else []
+    chosen = list(required)
+    for dim in ranked:
+        if len(chosen) >= MAX_SPECIFIC:
+            break
+        if dim not in chosen and (len(chosen) < MIN_SPECIFIC or counts[dim] >= KEEP_SHARE * counts[ranked[0]]):
+            chosen.append(dim)
+    return chosen
 
 
 def ksf_outline(library: Library, link_sets: Sequence[tuple[Link, ...]], owners: Sequence[str],
                 manages_people: bool, band: int | None = None, training: bool = False,
                 overrides: Mapping[str, Override] | None = None) -> tuple[OutlineRow, ...]:
-    """Six core dimensions plus the specific ones the post needs, with both gateways."""
+    """Six core dimensions plus the two to four specific ones that carry most of the post's
+    statements (and any a post override asks for), with both gateways."""
     ksf = library.frameworks.get(KSF)
     if ksf is None:
         return ()
@@ -111,10 +138,16 @@ def ksf_outline(library: Library, link_sets: Sequence[tuple[Link, ...]], owners:
             because.setdefault(link.target, []).append(owner)
     ceiling = CEILING[band] if band is not None else 4
     at_band = f"Band {band}" if band is not None else "the grade"
+    specific = [entry.id for entry in ksf.entries if entry.group != "core"]
+    counts = {dim: len(dict.fromkeys(owners)) for dim, owners in because.items()}
+    kept = set(specific_dimensions(counts, asked, specific, manages_people))
     rows = []
     for entry in ksf.entries:
         dim = entry.id
         core = entry.group == "core"
+        override = overrides.get(dim)
+        if not core and dim not in kept and (override is None or not override.level):
+            continue
         owners_of = tuple(dict.fromkeys(because.get(dim, [])))
         floor = floor_for(dim, band)
         central = core or (linked > 0 and len(owners_of) >= CENTRAL_SHARE * linked)
@@ -131,12 +164,12 @@ def ksf_outline(library: Library, link_sets: Sequence[tuple[Link, ...]], owners:
         elif level and central and level < floor:
             note = f"Central to the post: level {floor}, the usual level for {at_band}."
             level = floor
-        override = overrides.get(dim)
         if override is not None:
             level, note = override.level, ""
         if not level:
             continue
-        foundation = foundation_for(level, floor, training)
+        floor_below = floor_for(dim, band - 1) if band is not None and band > 1 else 1
+        foundation = foundation_for(level, floor, training, floor_below)
         if override is not None and override.foundation is not None:
             foundation = override.foundation
         rows.append(OutlineRow(dim, entry.title, core, level, entry.level_title(level), owners_of, note,

@@ -127,7 +127,8 @@ class ResolvedPost:
     training_post: bool = False
     warnings: tuple[Diagnostic, ...] = ()
     prose: dict[str, Prose] = field(default_factory=dict)  # overview, purpose, scope, about, how_to_apply
-    relationships: dict[str, tuple[str, ...]] = field(default_factory=dict)  # internal, external
+    #: internal and external; or `list`, for a post that gives one plain list
+    relationships: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def framework_ids(self) -> set[str]:
         """Resolved framework item ids (duties and competences), for comparison."""
@@ -227,6 +228,8 @@ def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> R
     outline = ksf_outline(library, [d.links for d in duties] + [c.links for c in competences],
                           [d.id for d in duties] + [c.id for c in competences], manages, band, training,
                           _ksf_overrides(doc, library, out))
+    if band is None and not workspace.settings.ksf_for_non_afc:
+        outline = ()  # the KSF is part of Agenda for Change: other pay scales have no outline unless asked
     spec = person_spec(data.get("person_spec", {}), duties, competences, training)
     post = ResolvedPost(
         name=name, path=doc.path, terms=_terms(data, full_time), summary=data.get("summary", "").strip(),
@@ -237,8 +240,7 @@ def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> R
         warnings=tuple(out.warnings), band=band, training_post=training,
         prose={key: prose(data[key]) for key in ("overview", "purpose", "scope", "about", "how_to_apply")
                if key in data} | ({"about": prose(about)} if about and "about" not in data else {}),
-        relationships={k: tuple(" ".join(v.split()) for v in data.get("relationships", {}).get(k, []))
-                       for k in ("internal", "external") if data.get("relationships", {}).get(k)})
+        relationships=_relationships(data.get("relationships", {})))
     _check_budget(doc, post, library, workspace.settings.duty_budget, out)
     return replace(post, warnings=tuple(out.warnings))
 
@@ -266,6 +268,14 @@ def _trainee_wording(duties: list[Duty], library: Library) -> list[Duty]:
             d = replace(d, text=" ".join(item.trainee_text.split()))
         result.append(d)
     return result
+
+
+def _relationships(raw: Any) -> dict[str, tuple[str, ...]]:
+    """Key working relationships (already schema-checked): `internal` and `external`, or, for a plain
+    list, the one key `list`."""
+    if isinstance(raw, list):
+        return {"list": tuple(" ".join(v.split()) for v in raw)}
+    return {k: tuple(" ".join(v.split()) for v in raw.get(k, [])) for k in ("internal", "external") if raw.get(k)}
 
 
 def _ksf_overrides(doc: Document, library: Library, out: Collector) -> dict[str, Override]:

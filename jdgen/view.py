@@ -84,7 +84,8 @@ class JobDescriptionView:
         "help": "How to apply: paragraphs, points; apply_url is in `apply_url`"})
     apply_url: str = field(default="", metadata={"help": "Where to apply (or '')"})
     relationships: list[dict[str, Any]] = field(default_factory=list, metadata={
-        "help": "Key working relationships: title (Internal, External), items"})
+        "help": "Key working relationships: title (Internal, External; empty for a post's one plain "
+                "list), items"})
     duties_brief: list[dict[str, Any]] = field(default_factory=list, metadata={
         "help": "Main duties in brief: title, text (whole duty statements chosen to fit, joined), duties "
                 "(those statements); one per group with a statement chosen"})
@@ -390,7 +391,7 @@ def build_view(post: ResolvedPost, library: Library, settings: Settings, default
         scope=_prose(post.prose.get("scope")), about=_prose(post.prose.get("about")),
         how_to_apply=_prose(post.prose.get("how_to_apply")), apply_url=post.terms.get("apply_url", ""),
         relationships=[{"title": title, "items": list(post.relationships[key])}
-                       for key, title in (("internal", "Internal"), ("external", "External"))
+                       for key, title in (("internal", "Internal"), ("external", "External"), ("list", ""))
                        if key in post.relationships],
         duties_brief=_duties_brief(groups), notes=_notes(post, provenance, supervision))
 
@@ -403,7 +404,8 @@ def post_json(post: ResolvedPost) -> dict[str, Any]:
         "terms": {k: v for k, v in post.terms.items() if k != "title"},
         "summary": post.summary,
         **{key: list(p.points) or list(p.paragraphs) for key, p in post.prose.items()},
-        "relationships": {k: list(v) for k, v in post.relationships.items()},
+        "relationships": (list(post.relationships["list"]) if "list" in post.relationships
+                          else {k: list(v) for k, v in post.relationships.items()}),
         "duty_framework": post.duty_framework,
         "duty_frameworks": list(post.duty_frameworks),
         "duties": [{"id": d.id, "label": d.label, "cluster": d.cluster, "cluster_title": d.cluster_title,

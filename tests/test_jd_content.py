@@ -69,7 +69,7 @@ def test_terms_rows_hours_note_and_structured_salary(keys: dict[str, Path]) -> N
     assert rows["Hours"] == "36 hours a week (full time), including some weekend and evening working"
     assert rows["Salary"] == "£26,140 to £28,100 a year (pro rata)"
     assert "| **Pension** | Stakeholder pension with an employer contribution |" in md
-    assert "| **Hours** | 36 hours a week \\(full time\\), including some weekend and evening working |" in md
+    assert "| **Hours** | 36 hours a week (full time), including some weekend and evening working |" in md
     assert data["terms"]["extra"] == [
         {"label": "Pension", "text": "Stakeholder pension with an employer contribution"},
         {"label": "Annual leave", "text": "25 days a year plus bank holidays"}]
@@ -88,7 +88,7 @@ def test_relationships_overview_purpose_scope(keys: dict[str, Path]) -> None:
     assert "The worker offers one-to-one sessions, groups and computerised CBT." in text
     assert "The hub brings the guided self-help" in text
     md = (keys["jd"] / "keys.md").read_text("utf-8").splitlines()
-    assert "- **External:** GP practices; Employment advisers" in md
+    assert "| **External** | GP practices; Employment advisers |" in md
     assert "- Keep waiting times short." in md and "## Scope of the job" in md and "## Overview" in md
     data = json.loads((keys["jd"] / "keys.json").read_text("utf-8"))
     assert data["relationships"] == {"internal": ["Step 2 Coordinator", "Counsellors at the hub"],

@@ -69,6 +69,9 @@ class _JobDescription:
         rows = self.view.relationships
         if rows:
             self.doc.add_heading("Key working relationships", level=1)
+            if len(rows) == 1 and not rows[0]["title"]:  # the post's one plain list
+                bullets(self.doc, rows[0]["items"])
+                return
             table(self.doc, [3, 7], [[r["title"], "; ".join(r["items"])] for r in rows], row_headers=True)
 
     def duties(self) -> None:
@@ -131,17 +134,24 @@ class _JobDescription:
         self.supervision(detail=True)
 
     def ksf(self) -> None:
+        rows = self.view.ksf_outline
+        if not rows:  # a grade outside Agenda for Change has no KSF outline
+            return
         self.doc.add_heading("KSF post outline", level=1)
         self.doc.add_paragraph("NHS Knowledge and Skills Framework (2004): the six core dimensions and the specific "
-                               "dimensions this post needs, with the level expected at the foundation gateway "
-                               "(after about a year in post) and at the second gateway (towards the top of the "
-                               "band). Levels follow from the duties and the band; they are not an official mapping.")
-        # The gateway columns are wide enough for "Foundation" in bold, so Word never breaks the word.
-        table(self.doc, [4.6, 1.7, 2.6, 2.4, 5.7],
-              [[f"{r['dimension']} {r['title']}", "Core" if r["core"] else "Specific", str(r["foundation"]),
-                str(r["level"]), r["level_title"] + (f" ({r['note']})" if r["note"] else "")]
-               for r in self.view.ksf_outline],
-              ["Dimension", "Type", "Foundation gateway", "Second gateway", "Level descriptor (second gateway)"],
+                               "dimensions that carry most of this post's duties, with the level expected at the "
+                               "foundation gateway (after about a year in post) and at the second gateway (towards "
+                               "the top of the band). Levels follow from the duties and the band; they are not an "
+                               "official mapping.")
+        # Level descriptors only where the library cites the KSF's level titles, under the dimension;
+        # the note column only when a row has a note. The gateway columns fit 'Foundation' in bold.
+        notes = any(r["note"] for r in rows)
+        cells = [[f"{r['dimension']} {r['title']}" + (f"\nLevel {r['level']} descriptor: {r['level_title']}"
+                                                      if r["level_title"] else ""),
+                  "Core" if r["core"] else "Specific", str(r["foundation"]), str(r["level"]),
+                  *([r["note"]] if notes else [])] for r in rows]
+        table(self.doc, [5.6, 1.7, 2.6, 2.4, 4.7] if notes else [9.5, 2.1, 2.8, 2.6], cells,
+              ["Dimension", "Type", "Foundation gateway", "Second gateway", *(["Note"] if notes else [])],
               fill=self.fill)
 
     def person_spec(self) -> None:

@@ -26,15 +26,30 @@ from ..errors import Diagnostic, JdgenError, display_path
 from ..wsfiles import FileRefused, read_confined
 from .colour import text_on
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#!|~])")
+#: What CommonMark (and GFM tables and strikethrough) would misread anywhere in a line: a backslash
+#: before punctuation or at the end; code spans (`); emphasis (* always, _ at a word's edge); link
+#: and image brackets ([ and ]); an HTML tag, comment or autolink (< before a letter, /, ! or ?,
+#: written &lt; so that no Markdown flavour passes it through as HTML); an entity (&name;
+#: &#123;); a table cell's edge (|); strikethrough (~~). Everything else, such as "(full time)",
+#: "e.g." or "H&S 1", is text as it stands.
+_MD_INLINE = re.compile(r"""\\(?=[!-/:-@\[-`{-~]|$)|`|\*|(?<![^\W_])_|_(?![^\W_])|\[|\]|<(?=[A-Za-z/!?])"""
+                        r"""|&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)|\||~(?=~)""")
+#: What it would misread at the start of a line: a heading, a block quote, a list item (a code
+#: fence of tildes is already escaped as strikethrough, one of backticks as a code span).
+_MD_LINE_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+](?=\s|$))")
+_MD_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
 def md_escape(value: Any) -> str:
-    """Escape text for Markdown so YAML text cannot inject links, HTML or formatting."""
+    """Escape text for Markdown so YAML text cannot inject links, HTML or formatting, escaping
+    only what a CommonMark parser would misread (so text pasted from it into a job board reads as
+    written: "37.5 hours a week (full time)", not "37\\.5 hours a week \\(full time\\)")."""
     text = " ".join(str(value).split())
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"^([-+])(\s)", r"\\\1\2", text)  # would start a list item
-    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+    text = _MD_INLINE.sub(lambda m: "&lt;" if m.group(0) == "<" else "\\" + m.group(0), text)
+    if re.fullmatch(r"[-=_*]+(?: [-=_*]+)*", text):  # a rule or a heading's underline
+        return "\\" + text
+    text = _MD_LINE_START.sub(lambda m: "\\" + m.group(0), text)
+    return _MD_ORDERED.sub(r"\1\\\2", text)
 
 
 def page_context(settings: Settings, title: str, label: str) -> dict[str, Any]:
