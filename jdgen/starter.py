@@ -140,6 +140,8 @@ colours:
 full_time_hours: 37.5                # this employer's full-time week: decides part time and FTE
 # formats: [html, pdf]               # what `jdgen build` writes when -f is not given
 # about: Two or three sentences about the employer, for the advert profile.
+# duty_budget: 40                    # duty statements a job description should hold at most (validate warns)
+# ksf_for_non_afc: false             # a KSF post outline for grades that are not Agenda for Change bands
 # clauses: {Confidentiality: "The post holder must keep …"}   # replace or add standard sections
 """
 
