@@ -28,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "posts"
 PROFILES = ("jd", "full", "advert")
 NPM_PACKAGES = ("vnu-jar", "axe-core", "playwright-core")
+#: The versions the checks last passed with: installed exactly, as the Python packages are from
+#: constraints.txt, so a new release cannot change what CI reports.
+NPM_VERSIONS = {"vnu-jar": "26.9.27", "axe-core": "4.14.1", "playwright-core": "1.65.2"}
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
 
@@ -65,7 +68,8 @@ def install(cache: Path) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     if not (cache / "package.json").is_file():
         (cache / "package.json").write_text('{"name": "jdgen-check", "private": true}\n', encoding="utf-8")
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", *NPM_PACKAGES], cwd=cache, check=True)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--save-exact",
+                    *[f"{p}@{NPM_VERSIONS[p]}" for p in NPM_PACKAGES]], cwd=cache, check=True)
 
 
 def build_documents(folder: Path) -> list[Path]:
@@ -235,10 +239,13 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="build into this folder and keep it")
     parser.add_argument("--no-install", action="store_true", help="do not npm install missing checkers")
     parser.add_argument("-q", "--quiet", action="store_true", help="counts only, no messages")
+    parser.add_argument("--install-only", action="store_true", help="install the checkers, check nothing (.ci/run)")
     args = parser.parse_args()
     cache = cache_dir()
     if not args.no_install:
         install(cache)
+    if args.install_only:
+        return 0
     missing = missing_tools(cache)
     if missing:
         print("cannot check HTML, missing: " + "; ".join(missing), file=sys.stderr)
