@@ -23,11 +23,13 @@ _KINDS = (
 
 
 class UnreadableFile(Exception):
-    """An input file that is not read: its message and diagnostic code."""
+    """An input file that is not read: its message and diagnostic code, and what was found (the
+    file's mode when it was opened, the OS error when it could not be), for callers that word
+    the refusal their own way."""
 
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str, code: str, mode: int | None = None, error: OSError | None = None) -> None:
         super().__init__(message)
-        self.message, self.code = message, code
+        self.message, self.code, self.mode, self.error = message, code, mode, error
 
 
 def _kind(mode: int) -> str:
@@ -42,13 +44,13 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}", "read-error") from None
+        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}", "read-error", error=exc) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = _kind(info.st_mode)
             raise UnreadableFile(f"not a regular file: it is {kind}" if kind != "not a regular file"
-                                 else "not a regular file", "not-a-file")
+                                 else "not a regular file", "not-a-file", mode=info.st_mode)
         if info.st_size > limit:
             raise UnreadableFile(f"file is larger than {limit} bytes", "file-too-large")
         chunks: list[bytes] = []
@@ -63,6 +65,6 @@ def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
             raise UnreadableFile(f"file is larger than {limit} bytes", "file-too-large")
         return b"".join(chunks)
     except OSError as exc:
-        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}", "read-error") from None
+        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}", "read-error", error=exc) from None
     finally:
         os.close(fd)

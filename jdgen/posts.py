@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 DEFAULT_DUTY_FRAMEWORK = "iapt-li"
-FULL_TIME_HOURS = 37.5
 LOCAL_CLUSTER = "LOCAL"
 
 CATEGORIES = ("Qualifications", "Experience", "Knowledge", "Skills", "Personal qualities", "Other")

@@ -1,13 +1,14 @@
 """Reading the workspace files a document uses (templates, pdf.css, reference.docx, the logo):
-only regular files whose real path is inside the allowed folders, with their size checked before
-reading, and without ever blocking on a FIFO."""
+only files whose real path is inside the allowed folders, read by `inputfile.read_regular`
+(regular files only, size checked before reading, never blocking on a FIFO)."""
 
 from __future__ import annotations
 
-import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
+
+from .inputfile import UnreadableFile, read_regular
 
 
 class FileRefused(Exception):
@@ -27,20 +28,19 @@ def read_confined(path: Path, roots: Sequence[Path], limit: int, what: str = "fi
         raise FileRefused(f"refused: this {what} is a link to {real}, outside the workspace and jdgen", "outside",
                           "copy the file into the workspace instead of linking to it")
     try:
-        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting for one.
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise FileRefused(f"refused: this {what} is a link to a file that does not exist", "special") from None
-    except OSError as exc:
-        raise FileRefused(f"cannot be read: {exc.strerror or exc}", "special") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            what = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO, device or socket"
-            raise FileRefused(f"refused: this is {what}, not a regular file", "special")
-        if info.st_size > limit:
-            raise FileRefused(f"refused: the file is larger than {limit // (1024 * 1024)} MiB", "large")
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # grew while being read
-        raise FileRefused(f"refused: the file is larger than {limit // (1024 * 1024)} MiB", "large")
-    return data
+        return read_regular(real, limit)
+    except UnreadableFile as refused:
+        raise _refusal(refused, what, limit) from None
+
+
+def _refusal(refused: UnreadableFile, what: str, limit: int) -> FileRefused:
+    """read_regular's refusal, worded for a workspace file a document uses."""
+    if refused.code == "file-too-large":
+        return FileRefused(f"refused: the file is larger than {limit // (1024 * 1024)} MiB", "large")
+    if refused.mode is not None:
+        kind = "a folder" if stat.S_ISDIR(refused.mode) else "a FIFO, device or socket"
+        return FileRefused(f"refused: this is {kind}, not a regular file", "special")
+    if isinstance(refused.error, FileNotFoundError):
+        return FileRefused(f"refused: this {what} is a link to a file that does not exist", "special")
+    error = refused.error
+    return FileRefused(f"cannot be read: {(error.strerror or error) if error else refused.message}", "special")
