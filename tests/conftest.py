@@ -116,3 +116,23 @@ def pdf_embedded_files(path: Path) -> list[str]:
             if obj.get("/Subtype") == "/FileAttachment":
                 names.append(str(obj.get("/FS")))
     return names
+
+
+@pytest.fixture(scope="session")
+def built_examples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example post built once per run with each bundled profile (jd, full, advert) as HTML,
+    Markdown and JSON, in an empty workspace: the folder of each profile's files."""
+    from click.testing import CliRunner
+
+    from jdgen.cli import main
+
+    examples = Path(__file__).parents[1] / "examples" / "posts"
+    outs = {}
+    for profile in ("jd", "full", "advert"):
+        out = tmp_path_factory.mktemp(profile)
+        result = CliRunner().invoke(main, ["--workspace", str(tmp_path_factory.mktemp("ws")), "build", str(examples),
+                                           "-o", str(out), "-f", "html,md,json", "-q", "-j", "1",
+                                           "--profile", profile])
+        assert result.exit_code == 0, result.output
+        outs[profile] = out
+    return outs

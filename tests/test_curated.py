@@ -21,14 +21,9 @@ TRAINEES = {"pwp-trainee": "pwp", "hi-cbt-trainee": "hi-cbt-therapist"}
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("curated")
-    runner = CliRunner()
-    for profile, formats in (("jd", "html,md,json"), ("full", "json,html"), ("advert", "html,md")):
-        result = runner.invoke(main, ["-w", str(out), "build", str(ROOT / "examples" / "posts"), "-o",
-                                      str(out / profile), "-f", formats, "--profile", profile, "-q", "-j", "1"])
-        assert result.exit_code == 0, result.output
-    return out
+def built(built_examples: dict[str, Path]) -> dict[str, Path]:
+    """Every example in jd, full and advert (HTML, Markdown, JSON), built once per run."""
+    return built_examples
 
 
 def _statements(page: str) -> list[str]:
@@ -46,33 +41,33 @@ def _visible(page: str) -> str:
 
 
 @pytest.mark.parametrize("post", [p.stem for p in EXAMPLES])
-def test_jd_states_at_most_forty_duties_once_each(post: str, built: Path) -> None:
-    statements = _statements((built / "jd" / f"{post}.html").read_text("utf-8"))
+def test_jd_states_at_most_forty_duties_once_each(post: str, built: dict[str, Path]) -> None:
+    statements = _statements((built["jd"] / f"{post}.html").read_text("utf-8"))
     assert 5 <= len(statements) <= 40, len(statements)
     assert len(set(statements)) == len(statements), [s for s in statements if statements.count(s) > 1]
-    full = json.loads((built / "full" / f"{post}.json").read_text("utf-8"))
+    full = json.loads((built["full"] / f"{post}.json").read_text("utf-8"))
     assert len(full["duties"]) + len(full["competences"]) >= len(statements) - 1  # full keeps every item
 
 
 @pytest.mark.parametrize("post", [p.stem for p in EXAMPLES])
-def test_no_item_code_in_what_applicants_read(post: str, built: Path) -> None:
-    data = json.loads((built / "full" / f"{post}.json").read_text("utf-8"))
+def test_no_item_code_in_what_applicants_read(post: str, built: dict[str, Path]) -> None:
+    data = json.loads((built["full"] / f"{post}.json").read_text("utf-8"))
     codes = {d["label"] for d in data["duties"]} | {d["id"] for d in data["duties"] if d.get("cluster") != "LOCAL"}
     codes |= {c["id"] for c in data["competences"]} | {c["id"].split(":")[-1] for c in data["competences"]}
     for profile, fmt in (("jd", "html"), ("jd", "md"), ("advert", "html"), ("advert", "md")):
-        text = (built / profile / f"{post}.{fmt}").read_text("utf-8")
+        text = (built[profile] / f"{post}.{fmt}").read_text("utf-8")
         text = _visible(text) if fmt == "html" else text
         found = sorted(c for c in codes if re.search(rf"(?<![\w&:-]){re.escape(c)}(?![\w-])", text))
         assert found == [], (profile, fmt, found)
 
 
 @pytest.mark.parametrize(("trainee", "qualified"), sorted(TRAINEES.items()))
-def test_training_posts_read_as_training(trainee: str, qualified: str, built: Path) -> None:
-    ours = _statements((built / "jd" / f"{trainee}.html").read_text("utf-8"))
-    theirs = set(_statements((built / "jd" / f"{qualified}.html").read_text("utf-8")))
+def test_training_posts_read_as_training(trainee: str, qualified: str, built: dict[str, Path]) -> None:
+    ours = _statements((built["jd"] / f"{trainee}.html").read_text("utf-8"))
+    theirs = set(_statements((built["jd"] / f"{qualified}.html").read_text("utf-8")))
     own = [s for s in ours if s not in theirs]
     assert len(own) >= len(ours) / 3, f"only {len(own)} of {len(ours)} statements differ from {qualified}"
-    data = json.loads((built / "jd" / f"{trainee}.json").read_text("utf-8"))
+    data = json.loads((built["jd"] / f"{trainee}.json").read_text("utf-8"))
     spec = data["person_spec"]
     assert not [c for c in spec if c.get("derived_from")], "knowledge the training gives is asked for"
     assert any(re.search(r"\b(learn|study|training)\b", c["text"], re.I) and c["essential"] for c in spec)

@@ -90,20 +90,9 @@ def markdown_visible(md: str) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every example built with each bundled profile as HTML and Markdown."""
-    from click.testing import CliRunner
-
-    from jdgen.cli import main
-
-    outs = {}
-    for profile in PROFILES:
-        out = tmp_path_factory.mktemp(profile)
-        result = CliRunner().invoke(main, ["--workspace", str(tmp_path_factory.mktemp("ws")), "build", str(EXAMPLES),
-                                           "-o", str(out), "-f", "html,md", "-q", "-j", "1", "--profile", profile])
-        assert result.exit_code == 0, result.output
-        outs[profile] = out
-    return outs
+def built(built_examples: dict[str, Path]) -> dict[str, Path]:
+    """Every example built with each bundled profile as HTML and Markdown (built once per run)."""
+    return built_examples
 
 
 def _difference(a: str, b: str) -> str:
