@@ -71,3 +71,25 @@ def test_a_cluster_ticked_without_its_items_takes_them_all(client: FlaskClient) 
     page = r.get_data(as_text=True)
     assert "checked" in box(page, "f-duties-0-clusters-W1") and "checked" in box(page, "f-duties-0-clusters-W2")
     assert form_of(page).get("duties.0.remove") == ""
+
+
+def test_state_in_full_boxes_write_pick(client: FlaskClient, workspace: Path) -> None:
+    """Each item has a second box, 'state in full', that writes the post's `pick`; a pick of an item the
+    post no longer takes is dropped with it (rather than failing pick-not-included)."""
+    html = client.get("/compose?name=pwp", base_url=ORIGIN).get_data(as_text=True)
+    for item, picked in (("C2", True), ("A2", True), ("HS2", True), ("A1", False), ("CM1", False)):
+        assert ("checked" in box(html, f"f-duties-0-clusters-p-{item}")) is picked, item
+    assert "state in full" in html
+    fields = form_of(html)
+    assert fields.get("duties.0.pick") == ""  # every pick is shown as a box
+    picks = [p for p in fields.getlist("duties.0._pick") if p != "A2"] + ["A5", "G1"]  # G1 is not taken
+    fields.setlist("duties.0._pick", picks)
+    fields.setlist("duties.0.clusters", [c for c in fields.getlist("duties.0.clusters") if c != "CM"])
+    r = client.post("/compose/save", data=fields, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    assert r.status_code == 200
+    saved = load_file(workspace / "posts" / "pwp.yaml")[0]
+    assert saved is not None
+    assert saved.data["duties"]["pick"] == ["C2", "A5", "CB2", "RKC2", "IT2", "S2", "HS2"]
+    page = r.get_data(as_text=True)
+    assert "checked" in box(page, "f-duties-0-clusters-p-A5") and "checked" not in box(page, "f-duties-0-clusters-p-A2")
+    assert "pick-not-included" not in page

@@ -3,7 +3,9 @@ as checkboxes, mapped onto the post's own keys (`clusters`, `add`, `remove`) so 
 source of truth.
 
 An item ticked in a cluster the post does not take goes into `add`; an item unticked in a cluster it
-takes goes into `remove`. Ids the picker cannot show as a tick (unknown ids, sub-items, an `add` of
+takes goes into `remove`. Beside each item a second box, "state in full", writes `pick`: the items
+the job description states in full under their cluster's statement (the others are covered by it).
+Ids the picker cannot show as a tick (unknown ids, sub-items, an `add` of
 an item already taken, ...) stay in the `add`/`remove` text fields, so a draft comes back unchanged.
 Item ticks are read against the clusters taken when the form was drawn (hidden `_was` fields): when a
 cluster's box changed in the same submit, the cluster wins and its item ticks are ignored."""
@@ -63,6 +65,9 @@ def attach_picker(group: Node, values: dict[str, Any], context: dict[str, Any]) 
     can_add, can_remove = _pickable(fw, taken)
     added = {a for a in add if a in can_add}
     removed = {r for r in remove if r in can_remove}
+    all_items = {i.id for c in fw.clusters for i in c.items}
+    picks = _strings(values.get("pick"))
+    picked = {p for p in picks if p in all_items}
     listed = {canon(fw.id, str(c)) for c in _strings(values.get("clusters"))}
     clusters = []
     for c in fw.clusters:
@@ -70,7 +75,8 @@ def attach_picker(group: Node, values: dict[str, Any], context: dict[str, Any]) 
         items = [{"id": i.id, "box": f"{clusters_node.id}-{_slug(i.id)}",
                   "label": f"{c.label} {i.id[len(c.code):]}" if c.label else i.id,
                   "short": _short(i.text), "text": i.text, "sub": [s.text for s in i.sub],
-                  "checked": c.required or (i.id not in removed if on else i.id in added)}
+                  "checked": c.required or (i.id not in removed if on else i.id in added),
+                  "pick_box": f"{clusters_node.id}-p-{_slug(i.id)}", "picked": i.id in picked}
                  for i in c.items]
         clusters.append({"code": c.code, "shown": c.shown_code, "title": c.title, "core": c.required,
                          "listed": c.code in listed, "taken": on, "box": f"{clusters_node.id}-c-{_slug(c.code)}",
@@ -78,14 +84,17 @@ def attach_picker(group: Node, values: dict[str, Any], context: dict[str, Any]) 
     clusters_node.kind = "picker"
     clusters_node.label = "Clusters and items"
     clusters_node.help = (f"Tick a cluster of {fw.id} to take all its items, then untick the items this post "
-                          "does not take; tick single items of other clusters to add them.")
+                          "does not take; tick single items of other clusters to add them. The job description "
+                          "states each cluster in one sentence; tick \u201cstate in full\u201d for the items it "
+                          "should also state word for word.")
     clusters_node.picker = {"framework": fw.id, "prefix": group.name, "clusters": clusters,
                             "frameworks": {f.id: [(c.code, c.required, [i.id for i in c.items])
                                                   for c in f.clusters]
                                            for f in library.frameworks.values() if f.is_duties},
                             "default": context.get("default_framework", "")}
     for key, kept, label in (("add", [a for a in add if a not in added], "Other items to add"),
-                             ("remove", [r for r in remove if r not in removed], "Other items to remove")):
+                             ("remove", [r for r in remove if r not in removed], "Other items to remove"),
+                             ("pick", [p for p in picks if p not in picked], "Other items to state in full")):
         node = by_key.get(key)
         if node is not None and node.kind == "lines":
             node.value = "\n".join(kept)
@@ -103,6 +112,7 @@ def apply_picks(row: dict[Any, Any], node: Node, order: list[Any], form: dict[st
         return row  # no picker drawn for this entry, or its framework changed: nothing to read
     was = set(form.get(f"{prefix}._was", []))
     ticked = set(form.get(f"{prefix}._items", []))
+    pick_ticked = set(form.get(f"{prefix}._pick", []))
     now = {code for code, core, _ in structure if core} | set(_strings(row.get("clusters")))
     add, remove = _strings(row.get("add")), _strings(row.get("remove"))
     for code, core, items in structure:
@@ -113,5 +123,12 @@ def apply_picks(row: dict[Any, Any], node: Node, order: list[Any], form: dict[st
                 remove.append(item)
             elif code not in now and item in ticked and item not in add:
                 add.append(item)
-    changed = {**row, "add": add, "remove": remove}
+    taken_items = {item for code, core, items in structure for item in items
+                   if (code in now and item not in remove) or item in add}
+    shown = {item for _, _, items in structure for item in items}
+    # an item picked but no longer taken is dropped with it, rather than left to fail `pick-not-included`
+    pick = _strings(row.get("pick")) + [item for _, _, items in structure for item in items
+                                        if item in pick_ticked and item in taken_items]
+    pick = [p for i, p in enumerate(pick) if p not in pick[:i] and (p not in shown or p in taken_items)]
+    changed = {**row, "add": add, "remove": remove, "pick": pick}
     return {k: changed[k] for k in order if k in changed and changed[k] not in (None, [])}

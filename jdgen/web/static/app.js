@@ -54,7 +54,7 @@
     document.addEventListener("change", function (e) {
       var box = e.target, set = box.closest ? box.closest("fieldset.pick-cluster") : null;
       if (!set || !box.matches("legend input[type=checkbox]")) { return; }
-      set.querySelectorAll(".pick-items input[type=checkbox]").forEach(function (i) { i.checked = box.checked; });
+      set.querySelectorAll(".pick-items input[type=checkbox][name$='._items']").forEach(function (i) { i.checked = box.checked; });
       var was = set.querySelector("input[type=hidden][name$='._was']");
       if (box.checked && !was) {
         was = document.createElement("input");
