@@ -62,6 +62,7 @@ CODES: dict[str, str] = {
     "pick-not-included": "Picking an item for the job description that is not among the post's duties.",
     "duty-budget": "The job description would state more duties than `duty_budget` (warning).",
     "ksf-override": "A KSF level a post sets that cannot apply (a core dimension left out, foundation above level).",
+    "ksf-not-shown": "KSF levels set by a post whose grade is not an Agenda for Change band: no outline shows them.",
     "unknown-profile": "A supervision profile that does not exist.",
     "supervision-below-guidance": "Supervision set below what the guidance asks for (warning).",
     "starter-text": "An example text of the starter post (`jdgen new post`, `jdgen init`) is still in the post "

@@ -229,6 +229,12 @@ def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> R
                           _ksf_overrides(doc, library, out))
     if band is None and not workspace.settings.ksf_for_non_afc:
         outline = ()  # the KSF is part of Agenda for Change: other pay scales have no outline unless asked
+        if "ksf" in data:
+            out.extend([doc.diag(("ksf",), "the post sets KSF levels, but its grade is not an Agenda for Change "
+                                 "band, so its job description has no KSF outline to show them",
+                                 key=True, level="warning", code="ksf-not-shown",
+                                 hint="remove `ksf:`, give an Agenda for Change band, or set "
+                                      "ksf_for_non_afc: true in jdgen.yaml")])
     spec = person_spec(data.get("person_spec", {}), duties, competences, training)
     post = ResolvedPost(
         name=name, path=doc.path, terms=_terms(data, full_time), summary=data.get("summary", "").strip(),

@@ -329,3 +329,19 @@ def test_descriptors_only_where_the_library_cites_them(jdgen: Invoke, tmp_path: 
     assert "Level descriptor" not in text  # no column that would be empty on most rows
     md = (tmp_path / "o" / "pwp.md").read_text("utf-8")
     assert "| Core1 Communication<br>Level 3 descriptor: Develop and maintain" in md
+
+
+@pytest.mark.parametrize("asked", [False, True])
+def test_ksf_levels_on_a_non_afc_post_warn_unless_shown(jdgen: Invoke, tmp_path: Path, asked: bool) -> None:
+    """A `ksf:` block on an NJC post would silently do nothing: validate says so at the key."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "njc.yaml").write_text(NJC_POST + "ksf:\n  IK1: {level: 0, reason: Kept by admin.}\n",
+                                                 "utf-8")
+    if asked:
+        (tmp_path / "jdgen.yaml").write_text("ksf_for_non_afc: true\n", "utf-8")
+    result = jdgen("--workspace", str(tmp_path), "validate", str(tmp_path / "posts" / "njc.yaml"))
+    assert result.exit_code == 0, result.output
+    line = NJC_POST.count("\n") + 1
+    assert (f"njc.yaml:{line}:1: warning: the post sets KSF levels, but its grade is not an Agenda for Change "
+            f"band" in result.stderr) is not asked, result.stderr
+    assert ("set ksf_for_non_afc: true in jdgen.yaml" in result.stderr) is not asked  # the hint
