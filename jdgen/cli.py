@@ -564,6 +564,83 @@ def gap(st: State, post: Path, assessments: tuple[Path, ...], formats: tuple[str
     _written(written)
 
 
+# --- jdgen case (issue 18): frameworks in and out as 1EdTech CASE 1.1 packages; see jdgen/case/ ---
+@main.group()
+def case() -> None:
+    """Exchange frameworks as 1EdTech CASE 1.1 packages (JSON), with OpenSALT, CaSS and the CASE Network.
+
+    See docs/case.md for what maps to what and what is lost.
+    """
+
+
+@case.command("export")
+@click.argument("framework", type=FrameworkType())
+@click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the package to FILE instead of the terminal.")
+@pass_state
+def case_export(st: State, framework: str, out_file: Path | None) -> None:
+    """Write FRAMEWORK as a CASE 1.1 package (CFDocument, CFItems, CFAssociations).
+
+    Clusters and items become CFItems (humanCodingScheme = the code) joined by isChildOf; links
+    to KSF, ESC and NOS become isRelatedTo associations. Identifiers are UUIDs derived from the
+    framework id and the codes, and timestamps are fixed, so two exports are byte-identical.
+
+    \b
+    Examples:
+      jdgen case export iapt-li -o iapt-li.case.json
+      jdgen case export ksf > ksf.case.json
+    """
+    from .case.export import NothingToExport, export_package, package_json
+
+    workspace = st.workspace()
+    fw = workspace.library.frameworks[framework]
+    creator = "jdgen" if fw.origin == "bundled" else (workspace.settings.organisation or "jdgen")
+    try:
+        text = package_json(export_package(fw, workspace.library, creator))
+    except NothingToExport as exc:
+        raise click.BadParameter(str(exc), param_hint="FRAMEWORK") from None
+    _emit_report(text, out_file, "json")
+
+
+@case.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "framework_id", metavar="ID",
+              help="Id of the imported framework (default: the id jdgen gave it, else made from its title).")
+@pass_state
+def case_import(st: State, file: Path, framework_id: str | None) -> None:
+    """Write a framework header and cluster files into the workspace from the CASE package FILE.
+
+    Top-level CFItems with children become clusters, their children items, deeper ones
+    sub-items; items without a cluster go into one cluster (OTHER). Nothing is ever replaced: an
+    id that a bundled or workspace framework has, or whose files exist, is refused.
+
+    \b
+    Examples:
+      jdgen case import downloads/framework.json --id local-skills
+      jdgen -w my-service case import iapt-li.case.json --id my-li
+    """
+    from .case.importer import check_plan, default_id, id_problem, plan_import, write_plan
+    from .case.package import read_package
+    from .errors import Diagnostic, JdgenError
+
+    library = st.workspace().library
+    if framework_id is not None and (problem := id_problem(framework_id, library)):
+        raise click.BadParameter(f"{problem[0]}", param_hint="--id")
+    package = read_package(file)
+    chosen = framework_id or default_id(package)
+    if framework_id is None and (problem := id_problem(chosen, library)):
+        message, hint, code = problem
+        raise JdgenError([Diagnostic(display(file), 0, 0, message, hint=hint, code=code)])
+    plan = plan_import(package, chosen, library)
+    faults = check_plan(plan)
+    if faults:
+        raise JdgenError(faults)
+    st.reporter.report(plan.warnings)
+    written = write_plan(plan, st.folder)
+    _written(written)
+    click.echo(f"imported '{chosen}': {plan.clusters} cluster(s), {plan.items} item(s)")
+
+
 # --- jdgen serve (issue 10): the web composer; everything lives in jdgen/web/ ---
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,

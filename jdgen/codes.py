@@ -84,6 +84,13 @@ CODES: dict[str, str] = {
     "assessment-rating": "A rating that is not a whole number 0 to 3.",
     "assessment-duplicate": "A person rates the same item twice.",
     "assessment-missing": "A person has no rating for some of the post's items.",
+    # CASE packages (jdgen case import)
+    "case-json": "A CASE package that is not valid JSON.",
+    "case-package": "A JSON file that is not a usable CASE package (no CFDocument, an item without identifier "
+                    "or fullStatement, …).",
+    "case-not-kept": "Something of a CASE package that jdgen cannot keep (other associations, codes that are not "
+                     "jdgen ids) (warning).",
+    "import-exists": "`jdgen case import` would replace a framework file or cluster folder of the workspace.",
     # templates and output
     "template-syntax": "A template with a Jinja syntax error.",
     "template-missing": "A template that includes or extends one that does not exist.",
