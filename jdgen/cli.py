@@ -567,9 +567,10 @@ def gap(st: State, post: Path, assessments: tuple[Path, ...], formats: tuple[str
 # --- jdgen case (issue 18): frameworks in and out as 1EdTech CASE 1.1 packages; see jdgen/case/ ---
 @main.group()
 def case() -> None:
-    """Exchange frameworks as 1EdTech CASE 1.1 packages (JSON), with OpenSALT, CaSS and the CASE Network.
+    """Frameworks out and in as 1EdTech CASE 1.1 packages (JSON).
 
-    See docs/case.md for what maps to what and what is lost.
+    CASE is how OpenSALT, CaSS and the CASE Network exchange competence frameworks. See
+    docs/case.md for what maps to what and what is lost.
     """
 
 
@@ -608,8 +609,9 @@ def case_export(st: State, framework: str, out_file: Path | None) -> None:
               help="Id of the imported framework (default: the id jdgen gave it, else made from its title).")
 @pass_state
 def case_import(st: State, file: Path, framework_id: str | None) -> None:
-    """Write a framework header and cluster files into the workspace from the CASE package FILE.
+    """Import the CASE package FILE into the workspace as a framework.
 
+    Writes a framework header (frameworks/ID.yaml) and cluster files (clusters/ID/).
     Top-level CFItems with children become clusters, their children items, deeper ones
     sub-items; items without a cluster go into one cluster (OTHER). Nothing is ever replaced: an
     id that a bundled or workspace framework has, or whose files exist, is refused.

@@ -232,7 +232,9 @@ class _Reader:
                 self.error(path, f"CFItems[{index}] must be an object, not {_json_type(record)}")
                 continue
             identifier = self.text(record, path, "identifier")
+            before = len(self.out.items)
             statement = " ".join(self.text(record, path, "fullStatement").split())
+            bad_statement = len(self.out.items) > before  # not text, or a forbidden character: said already
             code = " ".join(self.text(record, path, "humanCodingScheme").split())
             name = f"CFItem {code or identifier or index}"
             if not identifier:
@@ -242,7 +244,7 @@ class _Reader:
                 self.error((*path, "identifier"), f"{name}: identifier '{identifier}' is used twice "
                            f"(also CFItems[{seen[identifier]}])")
             seen.setdefault(identifier, index)
-            if len(statement) < 3:
+            if len(statement) < 3 and not bad_statement:
                 self.error(path if "fullStatement" not in record else (*path, "fullStatement"),
                            f"{name} has no fullStatement" if not statement
                            else f"{name}: fullStatement '{statement}' is too short (at least 3 characters)",
