@@ -248,6 +248,21 @@ def test_bad_packages_are_refused_with_a_position(name: str, jdgen: Invoke, tmp_
     assert [d.code for d in caught.value.diagnostics] == [code]
 
 
+def test_every_problem_of_a_package_is_reported_together(jdgen: Invoke, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CASE)
+    result = jdgen("-w", str(tmp_path), "case", "import", "several-problems.json", "--id", "bad")
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if not line.startswith("  hint:")] == [
+        "several-problems.json:2:17: error: the CFDocument has no title",
+        "several-problems.json:4:5: error: CFItems[0] must be an object, not a JSON string",
+        "several-problems.json:5:5: error: CFItem A.1 has no identifier",
+        "several-problems.json:6:77: error: fullStatement must be text, not a JSON number",
+        "several-problems.json:8:21: error: CFAssociations must be a list, not a JSON object",
+        "5 error(s), 0 warning(s)"]
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_that_is_not_utf8(jdgen: Invoke, tmp_path: Path) -> None:
     source = tmp_path / "latin1.json"
     source.write_bytes('{"CFDocument": {"title": "Caf\u00e9"}}\n'.encode("latin-1"))

@@ -171,7 +171,7 @@ class _Reader:
         if value is None:
             return ""
         if not isinstance(value, str):
-            self.error((*path, key), f"{key} must be text, not {type(value).__name__}")
+            self.error((*path, key), f"{key} must be text, not a JSON {_json_type(value)}")
             return ""
         found = character_problem(value, f"{key}")
         if found is not None:
@@ -216,7 +216,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error((key,), f"{key} must be a list, not {_json_type(value)}", hint=PACKAGE_HINT)
+            self.error((key,), f"{key} must be a list, not a JSON {_json_type(value)}", hint=PACKAGE_HINT)
             return []
         return value
 
@@ -229,7 +229,7 @@ class _Reader:
         for index, record in enumerate(items):
             path: JsonPath = ("CFItems", index)
             if not isinstance(record, dict):
-                self.error(path, f"CFItems[{index}] must be an object, not {_json_type(record)}")
+                self.error(path, f"CFItems[{index}] must be an object, not a JSON {_json_type(record)}")
                 continue
             identifier = self.text(record, path, "identifier")
             before = len(self.out.items)
