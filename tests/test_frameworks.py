@@ -165,7 +165,9 @@ def test_leaders_and_support_roles_are_on_their_frameworks(examples: dict[str, d
     assert examples["peer-support-worker"]["duty_frameworks"] == ["iapt-support"]
     assert examples["pwp-apprentice"]["training_post"]
     for name in NEW_EXAMPLES:
-        assert 0 < len(examples[name]["duties"]) <= 40, name  # a curated document: at most 40 duty statements
+        # the jd profile's limit of 40 duty statements is checked on the documents (test_curated.py); a
+        # post may take more items than that, since a cluster it takes whole is stated in one sentence
+        assert examples[name]["duties"], name
 
 
 def test_ips_team_leader_gives_ips_supervision_and_receives_its_own(examples: dict[str, dict[str, Any]]) -> None:
@@ -225,7 +227,6 @@ def test_step3_modality_examples(examples: dict[str, dict[str, Any]], name: str,
     post = examples[name]
     assert post["duty_frameworks"] == ["iapt-hi", "iapt-step3"]
     assert post["supervision"]["profile"] and not post["warnings"]
-    assert len(post["duties"]) <= 40
     ids = {d["id"] for d in post["duties"]}
     cbt = {d["id"] for d in examples["hi-cbt-therapist"]["duties"] if not d["local"]}
     own = [d for d in post["duties"] if d["cluster"] == cluster]
@@ -240,6 +241,6 @@ def test_senior_hi_therapist_supervises_hi_therapists(examples: dict[str, dict[s
     post = examples["senior-hi-therapist"]
     assert post["duty_frameworks"] == ["iapt-hi", "iapt-supervisor"]
     clusters = {d["cluster"] for d in post["duties"]}
-    assert {"SP", "SH", "HC", "HR", "HT"} <= clusters and len(post["duties"]) <= 40
+    assert {"SP", "SH", "HC", "HR", "HT"} <= clusters
     outline = _outline(post)
     assert outline["G1"][1] == 4 and outline["HWB7"][1] == 4 and "G6" in outline
