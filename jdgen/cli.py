@@ -643,6 +643,75 @@ def case_import(st: State, file: Path, framework_id: str | None) -> None:
     click.echo(f"imported '{chosen}': {plan.clusters} cluster(s), {plan.items} item(s)")
 
 
+# --- jdgen import (issue 18): job descriptions written elsewhere, read into posts; see jdgen/importing/ ---
+IMPORT_TYPES = ".docx, .pdf, .html, .htm, .md, .txt"
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, is_eager=True, callback=record_inputs,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder to write the posts into (default: the workspace's posts/).")
+@click.option("--framework", "-F", "frameworks", multiple=True, type=FrameworkType(documents=True),
+              help="Match duties against this framework only (repeatable; default: every duties framework).")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="The report: text for people, json for tools.")
+@click.option("--force", is_flag=True, help="Overwrite posts that exist.")
+@pass_state
+def import_(st: State, files: tuple[Path, ...], out: Path | None, frameworks: tuple[str, ...], fmt: str,
+            force: bool) -> None:
+    """Read job descriptions (Word, PDF, HTML, Markdown, text) into posts, one per file.
+
+    Header fields (a two-column table or "Label: value" lines) become the post's terms; every
+    bullet or numbered line under a duties heading is matched to a framework item by text
+    similarity. A match keeps the employer's wording as the item's rewording; a duty no item
+    matches is kept as a local duty under the employer's heading. Each file gives
+    DIR/<file stem>.yaml; nothing is written when any file cannot be read, and no post is
+    overwritten without --force. See docs/import.md.
+
+    \b
+    Examples:
+      jdgen import band5-pwp.docx
+      jdgen import jds/*.pdf -o imported --framework iapt-li --format json
+    """
+    from .importing.post import post_yaml
+    from .importing.readers import SUFFIXES
+    from .importing.report import as_json, as_text
+    from .importing.run import check_post, import_all
+    from .output import safe_output_path, write_atomic
+
+    for f in files:
+        if f.suffix.lower() not in SUFFIXES:
+            raise click.BadParameter(f"{display(f)}: cannot import '{f.suffix or f.name}' files; give {IMPORT_TYPES}",
+                                     param_hint="FILES")
+    workspace = st.workspace()
+    folder = out if out is not None else workspace.root / "posts"
+    results = import_all(list(files), workspace, frameworks)
+    targets = [safe_output_path(folder, f"{r.name}.yaml") for r in results]
+    seen: dict[Path, Path] = {}
+    for source, target in zip(files, targets, strict=True):
+        if target in seen:
+            raise click.UsageError(f"{display(seen[target])} and {display(source)} would both be written to "
+                                   f"{display(target)}; import them separately with -o")
+        seen[target] = source
+        if target.exists() and not force:
+            raise click.UsageError(f"{display(target)} already exists (use --force to overwrite)")
+    texts = []
+    for source, result, target in zip(files, results, targets, strict=True):
+        text = post_yaml(result.post, source.name)
+        problems = check_post(result, workspace, display(target))
+        if problems.errors:  # a fault of jdgen's: an imported post must always validate
+            from .errors import Diagnostic, JdgenError
+
+            raise JdgenError([Diagnostic(display(source), 0, 0, "the imported post does not validate: "
+                                         + problems.errors[0].message, code="internal-error")])
+        texts.append(text)
+    for target, text in zip(targets, texts, strict=True):
+        write_atomic(target, text)
+    shown = [(r, display(t)) for r, t in zip(results, targets, strict=True)]
+    click.echo(as_json(shown) if fmt == "json" else as_text(shown), nl=False)
+
+
 # --- jdgen serve (issue 10): the web composer; everything lives in jdgen/web/ ---
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,

@@ -91,6 +91,13 @@ CODES: dict[str, str] = {
     "case-not-kept": "Something of a CASE package that jdgen cannot keep (other associations, codes that are not "
                      "jdgen ids) (warning).",
     "import-exists": "`jdgen case import` would replace a framework file or cluster folder of the workspace.",
+    # importing job descriptions (jdgen import)
+    "import-unreadable": "A file jdgen import cannot read: a .docx that is not a Word zip package, a damaged PDF, "
+                         "an unsupported kind of file.",
+    "import-encrypted": "A PDF protected by a password, whose text cannot be read.",
+    "import-no-text": "A PDF with no text layer (a scanned image).",
+    "import-empty": "A document with no text at all.",
+    "import-no-duties": "A document with no bullet or numbered duties under a duties heading.",
     # templates and output
     "template-syntax": "A template with a Jinja syntax error.",
     "template-missing": "A template that includes or extends one that does not exist.",

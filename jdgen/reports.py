@@ -4,7 +4,7 @@ compute, and render in the chosen format."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +15,30 @@ from .registry import KINDS, renderer
 from .workspace import Workspace
 
 COMPARE_FORMATS = KINDS["comparison"].names
+#: Job descriptions compare and coverage import in memory (docs/import.md) instead of reading a post.
+IMPORTED = (".docx", ".pdf")
 
 
 def load_posts(paths: list[Path], workspace: Workspace) -> tuple[list[ResolvedPost], list[Diagnostic]]:
-    """Resolve every post; invalid posts are left out and their errors returned."""
+    """Resolve every post; invalid posts are left out and their errors returned. A .docx or .pdf job
+    description is imported in memory, as `jdgen import` would write it."""
     files = [f for p in paths for f in (yaml_files(p) if p.is_dir() else [p])]
     posts, problems = [], []
     seen: dict[str, str] = {}
     for f in files:
-        doc, found = load_post(f, partial=True)
+        if f.suffix.lower() in IMPORTED:
+            from .importing.run import load_imported
+
+            doc, found = load_imported(f, workspace)
+        else:
+            doc, found = load_post(f, partial=True)
         if doc is None:
             problems += found
             continue
         out = Collector(list(found))
         post = resolve(doc, workspace, out, name=f.stem)
-        problems += out.items
+        # an imported document has no lines of YAML to point at: its problems name the file alone
+        problems += [replace(d, line=0, col=0) for d in out.items] if f.suffix.lower() in IMPORTED else out.items
         if out.errors:
             continue
         if post.name in seen:
