@@ -11,6 +11,7 @@ bonus (FRAMEWORK_BONUS). Thresholds and their reasons: docs/import.md.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import Counter
@@ -75,20 +76,26 @@ class _Index:
     char_matrix: Any
 
 
+def _corpus(library: Library, frameworks: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """References, frameworks and normalised texts (item, sub-items, cluster title) of the items."""
+    refs, fws, texts = [], [], []
+    for fw_id in frameworks:
+        fw = library.frameworks[fw_id]
+        for cluster in fw.clusters:
+            for item in cluster.items:
+                refs.append(f"{fw_id}:{item.id}")
+                fws.append(fw_id)
+                texts.append(normalise(" ".join([item.text, *(s.text for s in item.sub), cluster.title])))
+    return refs, fws, texts
+
+
 class Matcher:
     """The items of the given frameworks, ready to score duty texts against."""
 
-    def __init__(self, library: Library, frameworks: Sequence[str]) -> None:
+    def __init__(self, corpus: tuple[list[str], list[str], list[str]]) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        refs, fws, texts = [], [], []
-        for fw_id in frameworks:
-            fw = library.frameworks[fw_id]
-            for cluster in fw.clusters:
-                for item in cluster.items:
-                    refs.append(f"{fw_id}:{item.id}")
-                    fws.append(fw_id)
-                    texts.append(normalise(" ".join([item.text, *(s.text for s in item.sub), cluster.title])))
+        refs, fws, texts = corpus
         word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
                                token_pattern=r"(?u)\b\w[\w-]*\w\b|\b\w\b")
         char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
@@ -126,19 +133,19 @@ class Matcher:
         return result
 
 
-_cache: dict[tuple[int, tuple[str, ...]], tuple[Library, Matcher]] = {}
+_cache: dict[str, Matcher] = {}
 _cache_lock = threading.Lock()
 
 
 def matcher_for(library: Library, frameworks: Sequence[str]) -> Matcher:
-    """One fitted Matcher per library and frameworks (the web app imports many files with one library)."""
-    key = (id(library), tuple(frameworks))
+    """A fitted Matcher for the items of `frameworks`, reused while their texts stay the same (by
+    every command of one process, and by the web app across imports and workspace reloads)."""
+    corpus = _corpus(library, frameworks)
+    key = hashlib.sha256("\0".join(corpus[0] + corpus[2]).encode("utf-8")).hexdigest()
     with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None and hit[0] is library:
-            return hit[1]
-        matcher = Matcher(library, frameworks)
-        if len(_cache) > 8:
-            _cache.clear()
-        _cache[key] = (library, matcher)
+        matcher = _cache.get(key)
+        if matcher is None:
+            if len(_cache) >= 8:
+                _cache.clear()
+            matcher = _cache[key] = Matcher(corpus)
         return matcher
