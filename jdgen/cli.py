@@ -407,13 +407,15 @@ def compare(st: State, posts: tuple[Path, ...], fmt: str, out_file: Path | None,
 
     Similarity is the Jaccard index over the framework items (duties and competences) each post
     resolves to, overall and per cluster. A post that does not validate is reported and the
-    others are still compared (exit 1).
+    others are still compared (exit 1). A Word (.docx) or PDF job description is imported in
+    memory, as `jdgen import` would write it (see docs/import.md).
 
     \b
     Examples:
       jdgen compare examples/posts/pwp.yaml examples/posts/pwp-trainee.yaml
       jdgen compare examples/posts --format html -o comparison.html
       jdgen compare examples/posts --format xlsx -o comparison.xlsx
+      jdgen compare provider-a.docx provider-b.pdf examples/posts/pwp.yaml
     """
     from .reports import render_compare
 
@@ -435,6 +437,8 @@ def compare(st: State, posts: tuple[Path, ...], fmt: str, out_file: Path | None,
 @pass_state
 def coverage(st: State, posts: tuple[Path, ...], framework: str, fmt: str, out_file: Path | None) -> None:
     """Which items of a framework each post covers, and which no post covers.
+
+    Word (.docx) and PDF job descriptions are imported in memory, as by `jdgen compare`.
 
     \b
     Examples:
