@@ -189,3 +189,23 @@ def test_checklist_document_saves_formula_cells_neutralised(page: Any, tmp_path:
                                     "-f", "json", "-o", str(tmp_path / "gap")])
     assert gap.exit_code == 0, gap.output
     assert "=HYPERLINK(1)" in (tmp_path / "gap").joinpath("pwp-gap.json").read_text(encoding="utf-8")
+
+
+def test_import_upload_review_and_save(page: Any, base_url: str, workspace: Path) -> None:
+    """Issue 18: the Import page and its review form pass axe; a changed match is what is saved."""
+    page.goto(base_url + "/import")
+    assert axe_violations(page) == []
+    page.set_input_files("#document", str(Path(__file__).parent / "fixtures" / "import" / "labelled" /
+                                          "peer-support.txt"))
+    page.get_by_role("button", name="Read and match").click()
+    page.locator("#import-review").wait_for()
+    assert axe_violations(page) == []
+    page.locator("#duty-4").get_by_label("Keep as a local duty").check()
+    page.fill("#name", "imported-peer-support")
+    page.get_by_role("button", name="Save the post").click()
+    page.get_by_text("Imported peer-support.txt as posts/imported-peer-support.yaml.").wait_for()
+    saved = load_file(workspace / "posts" / "imported-peer-support.yaml")[0]
+    assert saved is not None
+    duties = saved.data["duties"] if isinstance(saved.data["duties"], list) else [saved.data["duties"]]
+    local = [text for spec in duties for section in spec.get("local", []) for text in section["items"]]
+    assert "Co-run wellbeing groups alongside clinicians." in local

@@ -37,10 +37,12 @@ def create_app(workspace: Path, hosts: Iterable[str] = ()) -> Flask:
     install(app, frozenset(LOCAL_NAMES | {h.lower() for h in hosts}))
 
     from .api import api
+    from .importer import importer
     from .pages import pages
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    app.register_blueprint(importer)  # the Import page (issue 18)
 
     @app.errorhandler(StoreError)
     def store_error(exc: StoreError) -> Response:

@@ -20,7 +20,7 @@ from .store import StoreError, check_name, delete_post, read_post, save_post
 
 pages = Blueprint("pages", __name__)
 NAV = [("pages.posts", "Posts"), ("pages.compose", "Compose"), ("pages.library", "Library"),
-       ("pages.compare", "Compare"), ("pages.training", "Training")]
+       ("pages.compare", "Compare"), ("pages.training", "Training"), ("importer.import_page", "Import")]
 
 
 def state() -> WorkspaceState:
