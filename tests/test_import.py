@@ -238,3 +238,29 @@ def test_field_labels() -> None:
     assert F.field_of("Reports to:") == "responsible_to"
     assert F.field_of("**Pay band**") == "grade"
     assert F.field_of("Favourite colour") is None
+
+
+def test_word_duties_in_a_table_and_bold_subheadings(tmp_path: Path, workspace: Workspace) -> None:
+    """Two layouts NHS Word files often use: duties in the second cell of a table row, and bold
+    paragraphs as subheadings under a real heading."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_heading("Key responsibilities", 1)
+    doc.add_paragraph().add_run("Clinical").bold = True
+    doc.add_paragraph("Deliver behavioural activation to people with depression.", style="List Bullet")
+    doc.add_paragraph().add_run("Admin").bold = True
+    doc.add_paragraph("Keep records of every contact on the case management system.", style="List Bullet")
+    doc.add_heading("More", 1)
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Further duties"
+    table.rows[0].cells[1].paragraphs[0].text = "Co-facilitate psycho-educational groups."
+    table.rows[0].cells[1].add_paragraph("Carry out graded exposure with people with anxiety.")
+    doc.add_heading("Person specification", 1)
+    doc.add_paragraph("A degree in psychology.", style="List Bullet")
+    doc.save(tmp_path / "jd.docx")
+    duties = [(d.section, d.text) for d in import_file(tmp_path / "jd.docx", workspace).document.duties]
+    assert duties == [("Clinical", "Deliver behavioural activation to people with depression."),
+                      ("Admin", "Keep records of every contact on the case management system."),
+                      ("Further duties", "Co-facilitate psycho-educational groups."),
+                      ("Further duties", "Carry out graded exposure with people with anxiety.")]

@@ -80,7 +80,7 @@ def _docx_paragraph(p: Any) -> list[Block]:
     if style.startswith("List") or numbered:
         return [Block("bullet", " ".join(lines))]
     if len(lines) == 1 and _all_bold(p) and len(lines[0].split()) <= 8 and not lines[0].endswith(_TERMINAL[:2]):
-        return [Block("heading", lines[0], 9)]  # a bold line used as a heading: below every real heading
+        return [Block("heading", lines[0])]  # a bold line used as a heading: no level, as in plain text
     return [Block("para", line) for line in lines]
 
 
@@ -101,6 +101,10 @@ def _docx_table(table: Any) -> list[Block]:
         simple = all(len([q for q in c.paragraphs if q.text.strip()]) <= 1 for c in cells)
         if len(filled) == 2 and simple:
             blocks.append(Block("row", filled[0], value=filled[1]))
+        elif len(cells) == 2 and texts[0] and len(texts[0].split()) <= 8 and len(cells[0].paragraphs) == 1:
+            blocks.append(Block("heading", texts[0]))  # "Main duties" beside the list of them
+            for q in cells[1].paragraphs:
+                blocks += _docx_paragraph(q)
         else:
             for cell in cells:
                 for q in cell.paragraphs:

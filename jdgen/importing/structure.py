@@ -54,8 +54,7 @@ def build(blocks: list[Block], source: str, fallback_title: str) -> ImportedDocu
     found: dict[str, Any] = {}
     labels: dict[str, str] = {}
     summary: list[str] = []
-    bullets: list[Duty] = []
-    paras: list[Duty] = []
+    areas: list[tuple[list[Duty], list[Duty]]] = []  # each duties area: its bullets, its paragraphs
     in_area, area_level, section, in_summary = False, None, "", False
     headings: list[str] = []
     for block in blocks:
@@ -71,6 +70,7 @@ def build(blocks: list[Block], source: str, fallback_title: str) -> ImportedDocu
                 section = block.text
             elif kind == "duties":
                 in_area, area_level, section = True, block.level, block.text
+                areas.append(([], []))
             in_summary = not in_area and kind == "summary"
             continue
         line = _field_line(block)
@@ -87,12 +87,12 @@ def build(blocks: list[Block], source: str, fallback_title: str) -> ImportedDocu
             text = strip_marker(block.text)
             if block.kind == "bullet" or BULLET.match(block.text):
                 if len(text) >= 3:
-                    bullets.append(Duty(text, section))
+                    areas[-1][0].append(Duty(text, section))
             elif not text.endswith(":") and len(text.split()) >= 3:
-                paras.append(Duty(text, section))
+                areas[-1][1].append(Duty(text, section))
         elif in_summary and block.kind == "para":
             summary.append(block.text)
-    duties = bullets or paras  # duties written as paragraphs, when a document has no bullets under them
+    duties = [d for bullets, paras in areas for d in (bullets or paras)]  # paragraphs where an area has no bullets
     title = str(found.pop("title", "") or fallback_title)
     return ImportedDocument(source=source, title=title, fields=found, duties=tuple(duties),
                             summary="\n\n".join(summary), labels=labels, headings=tuple(headings))
