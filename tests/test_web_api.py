@@ -20,8 +20,9 @@ ORIGIN = "http://localhost"
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     (tmp_path / "posts").mkdir()
-    for name in ("pwp", "gsh-worker"):
-        shutil.copy(ROOT / "examples" / "posts" / f"{name}.yaml", tmp_path / "posts")
+    # a frozen copy of the example: the tests below check its exact duties
+    shutil.copy(ROOT / "tests" / "fixtures" / "web" / "pwp.yaml", tmp_path / "posts")
+    shutil.copy(ROOT / "examples" / "posts" / "gsh-worker.yaml", tmp_path / "posts")
     shutil.copy(ROOT / "tests" / "fixtures" / "web" / "commented.yaml", tmp_path / "posts")
     return tmp_path
 

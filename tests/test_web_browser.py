@@ -30,7 +30,8 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("web-ws")
     (root / "posts").mkdir()
-    for name in ("pwp", "gsh-worker", "ips-employment-specialist"):
+    shutil.copy(ROOT / "tests" / "fixtures" / "web" / "pwp.yaml", root / "posts")  # frozen: tests check its duties
+    for name in ("gsh-worker", "ips-employment-specialist"):
         shutil.copy(ROOT / "examples" / "posts" / f"{name}.yaml", root / "posts")
     return root
 

@@ -79,6 +79,8 @@ def workspace(tmp_path: Path) -> Path:
     (tmp_path / "posts").mkdir()
     for f in (ROOT / "examples" / "posts").glob("*.yaml"):
         shutil.copy(f, tmp_path / "posts")
+    # a frozen copy of the pwp example: the page and picker tests check its exact duties
+    shutil.copy(ROOT / "tests" / "fixtures" / "web" / "pwp.yaml", tmp_path / "posts")
     return tmp_path
 
 
