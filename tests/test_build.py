@@ -197,8 +197,9 @@ def test_json(name: str, out: Path) -> None:
     ids = [d["id"] for d in data["duties"]]
     assert len(set(ids)) == len(ids)
     local = [d["id"] for d in data["duties"] if d["local"]]
-    assert local and local == [f"L{i}" for i in range(1, len(local) + 1)]
-    assert {d["cluster"] for d in data["duties"] if d["local"]} == {"LOCAL"}
+    # local duties (a trainee post may have none: its curated statements say it) are numbered L1, L2, …
+    assert local == [f"L{i}" for i in range(1, len(local) + 1)]
+    assert {d["cluster"] for d in data["duties"] if d["local"]} <= {"LOCAL"}
     if data["ksf_band"] is None:  # NJC scale points: the KSF is part of Agenda for Change
         assert data["ksf_outline"] == []
     else:
