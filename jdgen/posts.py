@@ -15,6 +15,7 @@ from .model import Item, Library, Link
 from .schema import schema_problems
 from .suggest import suggest
 from .supervision import SupervisionPlan, resolve_supervision
+from .workflow import Approval
 from .yamlio import Document, JsonPath, load_file
 
 if TYPE_CHECKING:
@@ -128,6 +129,8 @@ class ResolvedPost:
     prose: dict[str, Prose] = field(default_factory=dict)  # overview, purpose, scope, about, how_to_apply
     #: internal and external; or `list`, for a post that gives one plain list
     relationships: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Who approved this very text of the post and when (the workspace's status record), if anyone.
+    approval: Approval | None = None
 
     def framework_ids(self) -> set[str]:
         """Resolved framework item ids (duties and competences), for comparison."""
@@ -195,7 +198,19 @@ def resolve_file(path: Path, workspace: Workspace) -> ResolvedPost:
     out = Collector(list(problems))
     post = resolve(doc, workspace, out, name=path.stem)
     out.raise_if_errors()
-    return post
+    return _with_approval(post, path, workspace)
+
+
+def _with_approval(post: ResolvedPost, path: Path, workspace: Workspace) -> ResolvedPost:
+    """A post file of the workspace's posts/ folder carries its approval, when its text is the one approved."""
+    from .workflow import approval_of
+
+    try:
+        if path.parent.resolve() != (workspace.root / "posts").resolve():
+            return post
+        return replace(post, approval=approval_of(workspace.root, path.stem, path.read_bytes()))
+    except OSError:
+        return post
 
 
 def resolve(doc: Document, workspace: Workspace, out: Collector, name: str) -> ResolvedPost:

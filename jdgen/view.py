@@ -181,6 +181,10 @@ def _notes(post: ResolvedPost, provenance: list[dict[str, str]], plan: dict[str,
             "the highest level any duty of the post needs in each dimension."]})
     notes.append({"title": "Sources of the wording",
                   "items": [f"{p['title']}: {p['source']}. {p['authored']}" for p in provenance]})
+    if post.approval is not None:
+        on = post.approval.on
+        notes.append({"title": "Record of approval",
+                      "items": [f"Approved by {post.approval.by} on {uk_date(on[:10])} at {on[11:16]} UTC."]})
     return notes
 
 

@@ -13,11 +13,14 @@ from ..listing import framework_record, item_record
 from ..registry import KINDS
 from .checking import check_data
 from .documents import FORMATS, MEDIA_TYPES, compare_json, profiles, render_post
+from .history_api import history_api
+from .revisions import deleting, saving, status_of
 from .security import csrf_token
 from .state import WorkspaceState
 from .store import StoreError, check_name, delete_post, read_post, save_post
 
 api = Blueprint("api", __name__, url_prefix="/api")
+api.register_blueprint(history_api)  # status, history, rename, recovery
 
 
 def state() -> WorkspaceState:
@@ -94,8 +97,11 @@ def framework(framework_id: str) -> Response:
 
 @api.get("/posts")
 def posts() -> Response:
+    book = status_of(state().root)
     rows = [{"name": p.name, "title": p.title, "state": p.state, "errors": len(p.errors),
-             "warnings": len(p.warnings)} for p in state().post_states()]
+             "warnings": len(p.warnings), "status": str(book.get(p.name).status),
+             "status_by": book.get(p.name).by, "status_at": book.get(p.name).at}
+            for p in state().post_states()]
     return jsonify({"posts": rows})
 
 
@@ -120,7 +126,7 @@ def put_post(name: str) -> Response:
     if not isinstance(data, dict):
         abort(400, description="a post must be a JSON object of keys (title, grade, …)")
     existed = (ws.posts_dir / f"{name}.yaml").is_file()
-    etag = save_post(ws.posts_dir, name, data, request.headers.get("If-Match"))
+    etag = save_post(ws.posts_dir, name, data, request.headers.get("If-Match"), saving(ws.root, name))
     checked = check_data(data, name, ws.loaded())
     # a draft: it does not validate yet, or lacks terms a published job description needs
     draft = bool(checked.errors) or any(w["message"].startswith("draft:") for w in checked.warnings)
@@ -136,7 +142,7 @@ def put_post(name: str) -> Response:
 
 @api.delete("/posts/<name>")
 def remove_post(name: str) -> Response:
-    delete_post(state().posts_dir, name, request.headers.get("If-Match"))
+    delete_post(state().posts_dir, name, request.headers.get("If-Match"), deleting(state().root, check_name(name)))
     return Response(status=204)
 
 

@@ -7,6 +7,7 @@ import hashlib
 import io
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,17 @@ def dump(data: Any, previous: bytes | None = None) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def save_post(folder: Path, name: str, data: Any, if_match: str | None) -> str:
+#: Called with a post's new text (None once deleted) right after a write, still holding the write
+#: lock (the history records it); the web app's `revisions` module makes them.
+Hook = Callable[[bytes | None], None]
+
+
+def locked() -> Any:
+    """The lock every post write holds (renames and restores hold it too)."""
+    return _write_lock
+
+
+def save_post(folder: Path, name: str, data: Any, if_match: str | None, after: Hook | None = None) -> str:
     """Write the post atomically; its new ETag. An existing post needs the ETag it was read with."""
     if not isinstance(data, dict):
         raise StoreError(400, "a post must be a JSON object of keys (title, grade, …)")
@@ -156,10 +167,12 @@ def save_post(folder: Path, name: str, data: Any, if_match: str | None) -> str:
             raise StoreError(412, f"post '{name}' was deleted since you read it")
         text = dump(data, previous)
         write_atomic(path, text)
+        if after is not None:
+            after(text)
         return etag_of(text)
 
 
-def delete_post(folder: Path, name: str, if_match: str | None) -> None:
+def delete_post(folder: Path, name: str, if_match: str | None, after: Hook | None = None) -> None:
     path = post_path(folder, name)
     with _write_lock:
         if not path.is_file():
@@ -167,3 +180,5 @@ def delete_post(folder: Path, name: str, if_match: str | None) -> None:
         if if_match and if_match.strip() not in ("*", etag_of(path.read_bytes())):
             raise StoreError(412, f"post '{name}' was changed since you read it; not deleted")
         path.unlink()
+        if after is not None:
+            after(None)
