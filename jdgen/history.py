@@ -174,7 +174,9 @@ class History:
     # ------------------------------------------------------------ reading
 
     def _walk(self) -> Iterator[tuple[bytes, Any]]:
-        """Commits from the newest, following first parents."""
+        """Commits from the newest, following first parents (none before the repository exists)."""
+        if not (self.path / "HEAD").is_file():
+            return
         repo = self._repo()
         commit_id = self._head(repo)
         while commit_id is not None:

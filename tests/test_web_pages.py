@@ -178,7 +178,10 @@ def test_posts_page_states_duplicate_and_delete(client: FlaskClient, workspace: 
     html = client.get("/posts", base_url=ORIGIN).get_data(as_text=True)
     assert "state-errors" in html and "state-valid" in html
     token = client.get("/api/session", base_url=ORIGIN).get_json()["csrf_token"]
-    r = client.post("/posts/pwp/duplicate", data={"csrf_token": token}, base_url=ORIGIN, headers={"Origin": ORIGIN})
+    asked = client.get("/posts/pwp/duplicate", base_url=ORIGIN).get_data(as_text=True)
+    assert 'name="new_name"' in asked and 'value="pwp-copy"' in asked  # a free name is offered
+    r = client.post("/posts/pwp/duplicate", data={"csrf_token": token, "new_name": "pwp-copy"}, base_url=ORIGIN,
+                    headers={"Origin": ORIGIN})
     assert r.status_code == 302
     assert (workspace / "posts" / "pwp-copy.yaml").read_bytes() == (workspace / "posts" / "pwp.yaml").read_bytes()
     refused = client.post("/posts/pwp-copy/delete", data={}, base_url=ORIGIN, headers={"Origin": ORIGIN})

@@ -54,36 +54,62 @@ def form_context(loaded: Workspace) -> dict[str, Any]:
 @pages.get("/")
 @pages.get("/posts")
 def posts() -> str:
-    return render_template("web/posts.html.j2", title="Posts", posts=state().post_states(),
-                           folder=state().posts_dir)
+    from ..workflow import load
+    from .paging import SORTS, paged, rows_of
+
+    ws = state()
+    listing = paged(rows_of(ws.post_states(), load(ws.root)), request.args.get("q", ""),
+                    request.args.get("sort", "title"), request.args.get("page", 1))
+    return render_template("web/posts.html.j2", title="Posts", paged=listing, sorts=SORTS, statuses=STATUSES,
+                           folder=ws.posts_dir, note=request.args.get("note", "")[:200])
 
 
-@pages.post("/posts/<name>/duplicate")
-def duplicate(name: str) -> BaseResponse:
+STATUSES = {"draft": "Draft", "in-review": "In review", "approved": "Approved"}
+
+
+def _free_name(ws: WorkspaceState, name: str) -> str:
+    new, n = f"{name}-copy", 2
+    while (ws.posts_dir / f"{new}.yaml").exists():
+        new, n = f"{name}-copy{n}", n + 1
+    return new[:80]
+
+
+@pages.route("/posts/<name>/duplicate", methods=["GET", "POST"])
+def duplicate(name: str) -> BaseResponse | str:
+    """Asks for the new name (a free one offered), then copies the file exactly, comments included."""
     ws = state()
     data, _, problems = read_post(ws.posts_dir, name)
     if problems or not isinstance(data, dict):
         raise StoreError(422, f"post '{name}' cannot be read, so it cannot be duplicated: {'; '.join(problems)}")
-    new = f"{name}-copy"
-    n = 2
-    while (ws.posts_dir / f"{new}.yaml").exists():
-        new, n = f"{name}-copy{n}", n + 1
-    source = (ws.posts_dir / f"{name}.yaml").read_bytes()
-    from ..output import write_atomic
+    new = request.form.get("new_name", "").strip() if request.method == "POST" else _free_name(ws, name)
+    error = ""
+    if request.method == "POST":
+        try:
+            check_name(new)
+            if (ws.posts_dir / f"{new}.yaml").exists():
+                raise StoreError(409, f"a post named '{new}' exists already; choose another name")
+            source = (ws.posts_dir / f"{name}.yaml").read_bytes()
+            from .revisions import copy_post
 
-    write_atomic(ws.posts_dir / f"{check_name(new)}.yaml", source)  # an exact copy, comments included
-    return redirect(url_for("pages.compose", name=new, note=f"Duplicated {name} as {new}."))
+            copy_post(ws.root, name, new, source)
+            return redirect(url_for("pages.compose", name=new, note=f"Duplicated {name} as {new}."))
+        except StoreError as exc:
+            error = exc.message
+    body = render_template("web/duplicate.html.j2", title=f"Duplicate {name}", name=name, new=new, error=error)
+    return Response(body, status=409 if error.endswith("another name") else 400) if error else body
 
 
 @pages.route("/posts/<name>/delete", methods=["GET", "POST"])
 def delete(name: str) -> BaseResponse | str:
+    from .revisions import deleting
+
     check_name(name)
     if request.method == "GET":
         if not (state().posts_dir / f"{name}.yaml").is_file():
             abort(404, description=f"no post named '{name}'")
         return render_template("web/delete.html.j2", title=f"Delete {name}", name=name)
-    delete_post(state().posts_dir, name, None)
-    return redirect(url_for("pages.posts"))
+    delete_post(state().posts_dir, name, None, deleting(state().root, name))
+    return redirect(url_for("pages.posts", note=f"Deleted {name}; it can be recovered from Deleted posts."))
 
 
 # ---------------------------------------------------------------- Library
@@ -166,7 +192,8 @@ def _field_messages(nodes: list[Node], checked: Checked | None) -> tuple[dict[st
 
 
 def _compose(data: dict[str, Any], name: str, etag: str, profile: str, *, checked: Checked | None = None,
-             note: str = "", status: int = 200, preview: bool = True) -> Response:
+             note: str = "", status: int = 200, preview: bool = True, source: str | None = None,
+             conflict: dict[str, Any] | None = None) -> Response:
     ws = state()
     loaded = ws.loaded()
     if checked is None and data:
@@ -178,8 +205,14 @@ def _compose(data: dict[str, Any], name: str, etag: str, profile: str, *, checke
         html = render_post(checked.post, loaded, "html", profile).decode("utf-8")
     body = render_template("web/compose.html.j2", title=f"Compose: {name}" if name else "Compose", nodes=nodes,
                            name=name, etag=etag, profile=profile, profiles=profiles(loaded), formats=FORMATS,
-                           messages=messages, general=general, checked=checked, preview_html=html, note=note)
+                           messages=messages, general=general, checked=checked, preview_html=html, note=note,
+                           source=name if source is None else source, conflict=conflict)
     return Response(body, status=status)
+
+
+def _source() -> str:
+    """The name the form's post was opened or last saved as ('' for a new post)."""
+    return request.form.get("_source", "").strip()
 
 
 def _form_state() -> tuple[dict[str, Any], str, str, str]:
@@ -214,7 +247,7 @@ def compose() -> Response:
 def compose_refresh() -> Response:
     """Without JavaScript: the form re-shown with its messages and preview."""
     data, name, etag, profile = _form_state()
-    return _compose(data, name, etag, profile)
+    return _compose(data, name, etag, profile, source=_source())
 
 
 @pages.post("/compose/check")
@@ -244,28 +277,79 @@ def _all_names(node: Node) -> list[str]:
 
 @pages.post("/compose/save")
 def compose_save() -> Response | BaseResponse:
+    """Save; under a new file name, a copy (the post it was opened from stays as it is)."""
+    from .revisions import saving
+
     data, name, etag, profile = _form_state()
+    source = _source()
     if not name:
-        return _compose(data, name, etag, profile, note="Give the post a file name before saving.", status=400)
+        return _compose(data, name, etag, profile, note="Give the post a file name before saving.", status=400,
+                        source=source)
+    save_as = bool(source) and name != source
+    etag = request.form.get("_keep", "") or etag  # "Keep mine" after a conflict: over their version
+    ws = state()
     try:
         check_name(name)
-        path = state().posts_dir / f"{name}.yaml"
-        if path.is_file():
-            from ..yamlio import load_file
-            from .form import like_before
-
-            before, _ = load_file(path)
-            data = like_before(data, before.data) if before is not None else data
-        new_etag = save_post(state().posts_dir, name, data, etag or None)
+        path = ws.posts_dir / f"{name}.yaml"
+        if save_as and path.exists():
+            raise StoreError(409, f"a post named '{name}' exists already; choose another name, or open it")
+        data = _like_file(data, ws.posts_dir / f"{source or name}.yaml")
+        new_etag = save_post(ws.posts_dir, name, data, None if save_as else etag or None, saving(ws.root, name))
     except StoreError as exc:
-        note = exc.message
-        if exc.status in (412, 428):
-            note += ". Your changes are still in this form; nothing was saved."
-        return _compose(data, name, etag, profile, note=note, status=exc.status)
-    checked = check_data(data, name, state().loaded())
-    note = (f"Saved posts/{name}.yaml as a draft: it does not validate yet ({len(checked.errors)} error(s))."
-            if checked.errors else f"Saved posts/{name}.yaml.")
+        return _refused(exc, data, name, etag, profile, source)
+    checked = check_data(data, name, ws.loaded())
+    where = f"posts/{name}.yaml" + (f" (posts/{source}.yaml is unchanged)" if save_as else "")
+    note = (f"Saved {where} as a draft: it does not validate yet ({len(checked.errors)} error(s))."
+            if checked.errors else f"Saved {where}.")
     return _compose(data, name, new_etag, profile, checked=checked, note=note)
+
+
+@pages.post("/compose/rename")
+def compose_rename() -> Response:
+    """Rename the post the form was opened from to the name in the form, saving the form's content;
+    its history and status follow."""
+    from .revisions import rename
+    from .store import dump
+
+    data, name, etag, profile = _form_state()
+    source = _source()
+    ws = state()
+    try:
+        if not source:
+            raise StoreError(400, "only a saved post can be renamed: save it first")
+        check_name(name)
+        old = ws.posts_dir / f"{check_name(source)}.yaml"
+        data = _like_file(data, old)
+        previous = old.read_bytes() if old.is_file() else None
+        new_etag = rename(ws.root, source, name, etag or None, dump(data, previous))
+    except StoreError as exc:
+        return _refused(exc, data, name, etag, profile, source)
+    return _compose(data, name, new_etag, profile, note=f"Renamed posts/{source}.yaml to posts/{name}.yaml; "
+                                                         "its history and status came with it.")
+
+
+def _like_file(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The form's data with the file's own spelling of values it did not change."""
+    if not path.is_file():
+        return data
+    from ..yamlio import load_file
+    from .form import like_before
+
+    before, _ = load_file(path)
+    return like_before(data, before.data) if before is not None else data
+
+
+def _refused(exc: StoreError, data: dict[str, Any], name: str, etag: str, profile: str, source: str) -> Response:
+    """A refused save, with the form kept; after a conflict (412), what the other person changed."""
+    note = exc.message
+    conflict = None
+    if exc.status in (412, 428):
+        note += ". Your changes are still in this form; nothing was saved."
+        if exc.status == 412:
+            from .conflicts import conflict_of
+
+            conflict = conflict_of(state(), source or name, etag, data)
+    return _compose(data, name, etag, profile, note=note, status=exc.status, source=source, conflict=conflict)
 
 
 @pages.post("/compose/download")
@@ -295,12 +379,19 @@ def _chosen(ws: WorkspaceState) -> list[str]:
 
 @pages.get("/compare")
 def compare() -> str:
+    from ..workflow import load
+    from .paging import paged, rows_of
+
     ws = state()
-    chosen = _chosen(ws)
+    chosen = list(dict.fromkeys(_chosen(ws)))
     order = request.args.get("order", "similarity")
     valid = [p for p in ws.post_states() if p.state != "errors"]
-    return render_template("web/compare.html.j2", title="Compare", posts=valid, chosen=chosen, order=order,
-                           ready=len(chosen) >= 2)
+    by_name = {p.name: p for p in valid}
+    listing = paged(rows_of(valid, load(ws.root)), request.args.get("q", ""), "title", request.args.get("page", 1))
+    finding = bool(request.args.get("find"))
+    return render_template("web/compare.html.j2", title="Compare", paged=listing, chosen=chosen, order=order,
+                           chosen_rows=[by_name[n] for n in chosen if n in by_name], finding=finding,
+                           ready=len(chosen) >= 2 and not finding)
 
 
 @pages.get("/compare/report")
@@ -427,3 +518,6 @@ def gap() -> Response:
                                             message="The uploaded returns have problems:", details=messages),
                             status=422)
         return Response(written[0].read_text("utf-8"), mimetype="text/html")
+
+
+from . import history_pages  # noqa: E402,F401  (its routes are on this blueprint)

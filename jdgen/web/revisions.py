@@ -122,7 +122,7 @@ def read_revision(root: Path, name: str, rev: str) -> bytes:
 
 
 def _write_new(root: Path, name: str, text: bytes, action: str, message: str, *, if_match: str | None,
-               exists_ok: bool, previous: str = "") -> str:
+               exists_ok: bool, previous: str = "", created: bool = False) -> str:
     """Write `text` as post `name` (the caller holds `locked()`) and record it."""
     path = file_of(root / "posts", name)
     if path.is_file():
@@ -136,8 +136,18 @@ def _write_new(root: Path, name: str, text: bytes, action: str, message: str, *,
     with History(root).locked():
         book = load(root)
         book.entries[name] = edited(book.get(name), _author())
-        _record(root, action, name, message, {post_path(name): text}, book=book, previous=previous)
+        _record(root, action, name, message, {post_path(name): text}, book=book, previous=previous,
+                created=created)
     return etag_of(text)
+
+
+def copy_post(root: Path, name: str, new: str, text: bytes) -> str:
+    """A duplicate of post `name` (its exact text) as the new post `new`, with a history of its own."""
+    check_name(new)
+    History(root).ensure()
+    with locked():
+        return _write_new(root, new, text, "save", f"Duplicate {name} as {new}", if_match=None, exists_ok=False,
+                          created=True)
 
 
 def restore(root: Path, name: str, rev: str, if_match: str | None) -> str:
