@@ -325,6 +325,25 @@ def word_diff(before: str, after: str) -> list[Change]:
     return changes
 
 
+def in_context(changes: list[Change], words: int = 12) -> list[Change]:
+    """The changes with at most `words` unchanged words either side of each ('…' for the rest)."""
+    out: list[Change] = []
+    for i, c in enumerate(changes):
+        if c.op != "same":
+            out.append(c)
+            continue
+        parts = c.text.replace("\n", " \n ").split(" ")
+        parts = [p for p in parts if p]
+        keep_head = words if i > 0 else 0
+        keep_tail = words if i < len(changes) - 1 else 0
+        if len(parts) <= keep_head + keep_tail + 1:
+            out.append(c)
+            continue
+        head, tail = _join(parts[:keep_head]), _join(parts[len(parts) - keep_tail:] if keep_tail else [])
+        out.append(Change("same", " ".join(x for x in (head, "…", tail) if x)))
+    return out
+
+
 def _words(text: str) -> list[str]:
     words: list[str] = []
     for line in text.strip().splitlines():

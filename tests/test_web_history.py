@@ -13,7 +13,7 @@ import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
 
-from jdgen.history import History, word_diff
+from jdgen.history import History, in_context, word_diff
 from jdgen.web import create_app
 from jdgen.web.identity import Role, User, set_current_user
 
@@ -217,3 +217,10 @@ def test_the_full_profile_records_the_approval(client: FlaskClient, workspace: P
     path = workspace / "posts" / "pwp.yaml"
     path.write_text(path.read_text("utf-8") + "# changed\n", "utf-8")
     assert resolve_file(path, load_workspace(workspace)).approval is None
+
+
+def test_in_context_leaves_out_long_unchanged_runs() -> None:
+    words = " ".join(f"w{i}" for i in range(40))
+    changes = word_diff(words + " old end", words + " new end")
+    shown = [(c.op, c.text) for c in in_context(changes, words=3)]
+    assert shown == [("same", "… w37 w38 w39"), ("del", "old"), ("ins", "new"), ("same", "end")]

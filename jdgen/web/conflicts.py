@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..history import History, HistoryError, rendered_text, word_diff
+from ..history import History, HistoryError, in_context, rendered_text, word_diff
 from .state import WorkspaceState
 from .store import dump, etag_of
 
@@ -27,4 +27,4 @@ def conflict_of(ws: WorkspaceState, name: str, etag: str, mine: dict[str, Any]) 
     before = base if base is not None else dump(mine, theirs)
     return {"their_etag": etag_of(theirs), "base": base is not None,
             "author": last[0].author if last else "", "time": last[0].time if last else "",
-            "changes": word_diff(rendered_text(before, name, loaded), rendered_text(theirs, name, loaded))}
+            "changes": in_context(word_diff(rendered_text(before, name, loaded), rendered_text(theirs, name, loaded)))}

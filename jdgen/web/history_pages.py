@@ -67,10 +67,15 @@ def diff(name: str) -> Response:
         return _history_page(name, error="Choose two revisions to compare: one under From, one under To.",
                              status=400)
     log = {r.rev: r for r in revisions.history_of(state().root, name)}
-    changes = rendered_diff(name, before, after)
+    from ..history import in_context
+
+    whole = bool(request.args.get("whole"))
+    everything = rendered_diff(name, before, after)
+    changes = everything if whole else in_context(everything)
     body = render_template("web/diff.html.j2", title=f"What changed in {name}", name=name, changes=changes,
+                           whole=whole,
                            before=log.get(before), after=log.get(after), before_rev=before, after_rev=after,
-                           changed=any(c.op != "same" for c in changes))
+                           changed=any(c.op != "same" for c in everything))
     return Response(body)
 
 

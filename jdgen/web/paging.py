@@ -44,7 +44,8 @@ class Paged:
         """The query string of this view with `changes` (for paging and sorting links)."""
         args: dict[str, Any] = {"q": self.q, "sort": self.sort, "page": self.page}
         args.update(changes)
-        return {k: v for k, v in args.items() if v not in ("", None) and not (k == "page" and v == 1)}
+        return {k: v for k, v in args.items() if v not in ("", None) and not (k == "page" and v == 1)
+                and not (k == "sort" and v == "title")}
 
 
 def rows_of(posts: list[PostState], book: Book) -> list[Row]:
