@@ -24,6 +24,7 @@ STATE_DIR = ".jdgen"
 REPO_DIR = "history.git"
 BRANCH = b"refs/heads/main"
 STATUS_PATH = "status.json"
+OUTSIDE = "outside jdgen"
 _TRAILER = re.compile(r"^Jdgen-([A-Za-z]+): (.*)$", re.M)
 _REV = re.compile(r"^[0-9a-f]{7,40}$")
 
@@ -170,6 +171,20 @@ class History:
         if created:
             trailers["Created"] = "yes"
         return self._commit(self._repo(), changes, author, message, trailers)
+
+    def catch_up(self, name: str, text: bytes, status: str) -> None:
+        """Record a change made to post `name` outside jdgen (a text editor, a copied file) before
+        the next change is recorded, so each revision shows only its own author's change."""
+        from dulwich.objects import Blob
+
+        repo = self._repo()
+        held = self._files(repo, self._head(repo)).get(post_path(name))
+        if held == Blob.from_string(text).id:
+            return
+        trailers = {"Action": "save", "Post": name, "Status": status}
+        if held is None:
+            trailers["Created"] = "yes"
+        self._commit(repo, {post_path(name): text}, OUTSIDE, "Changed outside the composer", trailers)
 
     # ------------------------------------------------------------ reading
 

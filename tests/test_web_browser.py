@@ -42,7 +42,20 @@ def base_url(workspace: Path) -> Iterator[str]:
 
     from jdgen.web import create_app
 
-    server = make_server("127.0.0.1", 0, create_app(workspace), threaded=True)
+    app = create_app(workspace)
+
+    @app.before_request
+    def acting_user() -> None:  # stands in for the login: a "test_user" cookie names the user and role
+        from flask import request
+
+        from jdgen.web.identity import Role, User, set_current_user
+
+        who = request.cookies.get("test_user", "")
+        if ":" in who:
+            name, role = who.split(":", 1)
+            set_current_user(User(name, Role(role)))
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -79,7 +92,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
                                   "/compare?post=pwp&post=gsh-worker", "/training", "/training?post=pwp",
                                   "/posts/pwp/delete", "/compare/report?post=pwp&post=gsh-worker",
                                   "/compare/report?post=pwp&post=gsh-worker&post=ips-employment-specialist",
-                                  "/training/curriculum?post=pwp"])
+                                  "/training/curriculum?post=pwp", "/posts/pwp/history", "/posts/deleted",
+                                  "/posts/pwp/duplicate", "/posts?q=pwp&sort=status"])
 def test_axe_finds_no_violations(page: Any, base_url: str, path: str) -> None:
     page.goto(base_url + path)
     assert axe_violations(page) == []
@@ -210,3 +224,61 @@ def test_import_upload_review_and_save(page: Any, base_url: str, workspace: Path
     duties = saved.data["duties"] if isinstance(saved.data["duties"], list) else [saved.data["duties"]]
     local = [text for spec in duties for section in spec.get("local", []) for text in section["items"]]
     assert "Co-run wellbeing groups alongside clinicians." in local
+
+
+def act_as(page: Any, base_url: str, who: str) -> None:
+    page.context.add_cookies([{"name": "test_user", "value": who, "url": base_url}])
+
+
+def test_review_and_approval(page: Any, base_url: str, workspace: Path) -> None:
+    shutil.copy(ROOT / "examples" / "posts" / "pwp.yaml", workspace / "posts" / "review-me.yaml")
+    act_as(page, base_url, "ann:author")
+    page.goto(base_url + "/posts/review-me/history")
+    page.get_by_label("In review (sent for review)").check()
+    page.get_by_role("button", name="Change status").click()
+    page.locator("#current-status").get_by_text("set by ann").wait_for()
+    act_as(page, base_url, "rita:reviewer")
+    page.reload()
+    page.get_by_label("Draft (returned with comments").check()
+    page.get_by_role("button", name="Change status").click()
+    page.get_by_role("alert").get_by_text("a comment is needed").wait_for()  # refused, said on the page
+    page.get_by_label("Draft (returned with comments").check()
+    page.get_by_role("textbox", name="Comment").fill("Name the supervisor.")
+    page.get_by_role("button", name="Change status").click()
+    page.locator("#current-status").get_by_text("Name the supervisor.").wait_for()
+    act_as(page, base_url, "ann:author")
+    page.reload()
+    page.get_by_label("In review (sent for review)").check()
+    page.get_by_role("button", name="Change status").click()
+    act_as(page, base_url, "pat:approver")
+    page.reload()
+    page.get_by_label("Approved (approved)").check()
+    page.get_by_role("button", name="Change status").click()
+    page.locator("#current-status").get_by_text("set by pat").wait_for()
+    assert axe_violations(page) == []
+    page.goto(base_url + "/posts?q=review-me")
+    row = page.locator("#posts-table tbody tr").first
+    assert "Approved" in row.inner_text() and "by pat" in row.inner_text()
+
+
+def test_history_diff_and_rename(page: Any, base_url: str, workspace: Path) -> None:
+    shutil.copy(ROOT / "examples" / "posts" / "gsh-worker.yaml", workspace / "posts" / "to-rename.yaml")
+    page.goto(base_url + "/compose?name=to-rename")
+    page.fill("#f-base", "Riverside House")
+    page.get_by_role("button", name="Save").first.click()
+    page.get_by_role("status").get_by_text("Saved posts/to-rename.yaml").wait_for()
+    page.fill("#f-name", "renamed-post")
+    page.get_by_role("button", name="Rename to-rename to the file name above").click()
+    page.get_by_role("status").get_by_text("Renamed posts/to-rename.yaml to posts/renamed-post.yaml").wait_for()
+    assert not (workspace / "posts" / "to-rename.yaml").exists()
+    page.get_by_role("link", name="History and status").click()
+    rows = page.locator("#revisions tbody tr")
+    assert rows.count() == 3 and "Rename to-rename to renamed-post" in rows.nth(0).inner_text()
+    assert "Changed outside the composer" in rows.nth(2).inner_text()  # the copied file, before the save
+    first = rows.nth(2).locator("input[name=from]").get_attribute("value")
+    page.get_by_label(f"Compare from revision {first[:12]}").check()
+    page.get_by_role("button", name="Show what changed").click()
+    page.get_by_role("heading", name="Changes").wait_for()
+    assert page.locator("#diff ins").filter(has_text="House").count() == 1
+    assert page.locator("#diff del").count() >= 1
+    assert axe_violations(page) == []

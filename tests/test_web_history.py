@@ -224,3 +224,17 @@ def test_in_context_leaves_out_long_unchanged_runs() -> None:
     changes = word_diff(words + " old end", words + " new end")
     shown = [(c.op, c.text) for c in in_context(changes, words=3)]
     assert shown == [("same", "… w37 w38 w39"), ("del", "old"), ("ins", "new"), ("same", "end")]
+
+
+def test_changes_made_outside_the_composer_get_their_own_revision(client: FlaskClient, workspace: Path) -> None:
+    save(client, "pwp", "ann", summary="Ann's summary.")
+    path = workspace / "posts" / "pwp.yaml"
+    path.write_text(path.read_text("utf-8").replace("Band 5", "Band 6"), "utf-8")  # a text editor
+    (workspace / "posts" / "new-by-hand.yaml").write_bytes(path.read_bytes())
+    save(client, "pwp", "rita", summary="Rita's summary.")
+    assert status(client, "new-by-hand", "in-review", "ann").status_code == 200
+    history = client.get("/api/posts/pwp/history").get_json()["history"]
+    assert [(h["author"], h["message"]) for h in history[:3]] == [
+        ("rita", "Save pwp"), ("outside jdgen", "Changed outside the composer"), ("ann", "Save pwp")]
+    added = client.get("/api/posts/new-by-hand/history").get_json()["history"]
+    assert [h["author"] for h in added] == ["ann", "outside jdgen"]

@@ -36,9 +36,23 @@ def _record(root: Path, action: str, name: str, message: str, changes: dict[str,
                           previous=previous, created=created)
 
 
+def _previous(root: Path, name: str) -> bytes | None:
+    path = file_of(root / "posts", name)
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _catch_up(root: Path, name: str, previous: bytes | None, book: Book) -> None:
+    if previous is not None:
+        History(root).catch_up(name, previous, str(book.get(name).status))
+
+
 def saving(root: Path, name: str, message: str = "") -> Hook:
     """The hook for `store.save_post`: a revision by the current user; an approved post becomes a draft."""
-    created = not file_of(root / "posts", name).is_file()
+    previous = _previous(root, name)
+    created = previous is None
     History(root).ensure()
 
     def hook(text: bytes | None) -> None:
@@ -46,6 +60,7 @@ def saving(root: Path, name: str, message: str = "") -> Hook:
         try:
             with History(root).locked():
                 book = load(root)
+                _catch_up(root, name, previous, book)
                 book.entries[name] = edited(book.get(name), _author())
                 _record(root, "save", name, message or (f"Create {name}" if created else f"Save {name}"),
                         {post_path(name): text}, book=book, created=created)
@@ -56,12 +71,14 @@ def saving(root: Path, name: str, message: str = "") -> Hook:
 
 
 def deleting(root: Path, name: str) -> Hook:
+    previous = _previous(root, name)
     History(root).ensure()
 
     def hook(_: bytes | None) -> None:
         try:
             with History(root).locked():
                 book = load(root)
+                _catch_up(root, name, previous, book)
                 book.entries.pop(name, None)
                 _record(root, "delete", name, f"Delete {name}", {post_path(name): None}, book=book)
         except (OSError, HistoryError) as exc:
@@ -86,6 +103,7 @@ def set_status(root: Path, name: str, status: object, comment: str) -> Entry:
         text = path.read_bytes()
         with History(root).locked():
             book = load(root)
+            _catch_up(root, name, text, book)
             try:
                 entry = change(book.get(name), to, user=user.name, role=str(user.role), enforced=user.authenticated,
                                comment=comment, text=text)
@@ -132,9 +150,11 @@ def _write_new(root: Path, name: str, text: bytes, action: str, message: str, *,
             raise StoreError(412, f"post '{name}' was changed by someone else since you read it",
                              etag=etag_of(path.read_bytes()))
     path.parent.mkdir(exist_ok=True)
+    before = _previous(root, name)
     write_atomic(path, text)
     with History(root).locked():
         book = load(root)
+        _catch_up(root, name, before, book)
         book.entries[name] = edited(book.get(name), _author())
         _record(root, action, name, message, {post_path(name): text}, book=book, previous=previous,
                 created=created)
@@ -192,6 +212,7 @@ def rename(root: Path, name: str, to: str, if_match: str | None, text: bytes | N
         source.unlink()
         with History(root).locked():
             book = load(root)
+            _catch_up(root, name, old, book)
             entry = book.entries.pop(name, Entry())
             book.entries[to] = entry if new == old else edited(entry, _author())
             _record(root, "rename", to, f"Rename {name} to {to}", {post_path(name): None, post_path(to): new},
