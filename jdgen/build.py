@@ -80,6 +80,16 @@ def fingerprint(post: Path, shared: str, options: BuildOptions) -> str:
     return h.hexdigest()
 
 
+def _approval_key(workspace: Workspace, post: Path) -> str:
+    """The post's approval (the full profile's notes show it), so approving a post rebuilds it."""
+    from .workflow import STATUS_FILE, load
+
+    if not (workspace.root / STATUS_FILE).is_file():
+        return ""
+    approval = load(workspace.root).get(post.stem).approval
+    return f"|approved:{approval.by}:{approval.on}:{approval.sha256}" if approval else ""
+
+
 #: The one Workspace of a build worker process, set once by the pool initializer (`_worker_init`),
 #: so that it is not pickled again with every post; the parent process never reads it.
 _WORKER_WORKSPACE: list[Workspace] = []
@@ -174,7 +184,7 @@ def _build(targets: list[Path], workspace: Workspace, options: BuildOptions, job
     results: list[BuildResult] = []
     todo: list[tuple[Path, str]] = []
     for post in posts:
-        fp = fingerprint(post, shared, options)
+        fp = fingerprint(post, shared + _approval_key(workspace, post), options)
         entry = cache.get(post.stem, {})
         fresh = entry.get("fingerprint") == fp and all((options.out / f).is_file() for f in entry.get("files", []))
         if fresh and not force:

@@ -238,3 +238,22 @@ def test_changes_made_outside_the_composer_get_their_own_revision(client: FlaskC
         ("rita", "Save pwp"), ("outside jdgen", "Changed outside the composer"), ("ann", "Save pwp")]
     added = client.get("/api/posts/new-by-hand/history").get_json()["history"]
     assert [h["author"] for h in added] == ["ann", "outside jdgen"]
+
+
+def test_approving_a_post_rebuilds_its_documents(client: FlaskClient, workspace: Path) -> None:
+    from click.testing import CliRunner
+
+    from jdgen.cli import main
+
+    def build() -> str:
+        args = ["-w", str(workspace), "build", "-f", "md", "--profile", "full", "-o", str(workspace / "out"),
+                str(workspace / "posts" / "pwp.yaml")]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "built" in build() and "up to date" in build()
+    status(client, "pwp", "in-review", "ann")
+    status(client, "pwp", "approved", "pat")
+    assert "built" in build()
+    assert "Approved by pat on" in (workspace / "out" / "pwp.md").read_text("utf-8")
