@@ -4,12 +4,54 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import Collector
 from .schema import schema_diagnostics
 from .yamlio import Document, load_file
 
 CONFIG_NAME = "jdgen.yaml"
+
+
+@dataclass(frozen=True)
+class LintSettings:
+    """jdgen.yaml's `lint:` settings: which rules run, as what, and their tuning (docs/lint.md)."""
+
+    #: Rule ids switched off (`lint: {rules: {RULE: false}}`).
+    disabled: frozenset[str] = frozenset()
+    #: Rule ids whose findings are errors rather than warnings (`severity: error`).
+    errors: frozenset[str] = frozenset()
+    #: Acronyms readers know without their full form; NHS always is.
+    acronyms: tuple[str, ...] = ()
+    max_words: int = 35  # long-sentence
+    min_score: float = 30.0  # readability: lowest Flesch reading ease
+    min_words: int = 40  # readability: shorter texts are not scored
+    min_days: int = 14  # closing-date: days an advert runs at least
+    similarity: float = 0.8  # duplicate-duty: word overlap that counts as the same duty
+    pay_year: str | None = None  # salary-band: the pay year to check against (default: in force)
+    report_feminine: bool = False  # gendered-wording: also report feminine-coded words
+
+    def enabled(self, rule: str) -> bool:
+        return rule not in self.disabled
+
+    def severity(self, rule: str) -> str:
+        return "error" if rule in self.errors else "warning"
+
+
+def lint_settings(raw: dict[str, Any]) -> LintSettings:
+    """LintSettings from jdgen.yaml's schema-checked `lint:` mapping."""
+    disabled: set[str] = set()
+    errors: set[str] = set()
+    tuning: dict[str, Any] = {}
+    for rule, value in raw.get("rules", {}).items():
+        if value is False or (isinstance(value, dict) and value.get("enabled") is False):
+            disabled.add(rule)
+        if isinstance(value, dict):
+            if value.get("severity") == "error":
+                errors.add(rule)
+            tuning.update({k: v for k, v in value.items() if k not in ("enabled", "severity")})
+    return LintSettings(frozenset(disabled), frozenset(errors), tuple(str(a) for a in raw.get("acronyms", [])),
+                        **tuning)
 
 
 @dataclass(frozen=True)
@@ -31,6 +73,8 @@ class Settings:
     duty_budget: int = 40
     #: Give posts whose grade is not an Agenda for Change band (NJC scale points) a KSF outline too.
     ksf_for_non_afc: bool = False
+    #: `jdgen lint`: rules switched off or tuned, and the acronyms that need no spelling out.
+    lint: LintSettings = field(default_factory=LintSettings)
 
 
 def load_config(path: Path, out: Collector) -> Settings:
@@ -74,7 +118,8 @@ def load_config(path: Path, out: Collector) -> Settings:
                     " ".join(str(data.get("about", "")).split()), data.get("profile", Settings.profile), profiles,
                     {key: " ".join(value.split()) for key, value in data.get("address", {}).items()},
                     duty_budget=int(data.get("duty_budget", Settings.duty_budget)),
-                    ksf_for_non_afc=bool(data.get("ksf_for_non_afc", False)))
+                    ksf_for_non_afc=bool(data.get("ksf_for_non_afc", False)),
+                    lint=lint_settings(data.get("lint", {})))
 
 
 def _check_logo(doc: Document, logo: Path, given: str, formats: tuple[str, ...], out: Collector) -> Path | None:

@@ -1,0 +1,85 @@
+"""Rules on how the author's text reads: `long-sentence`, `readability` (Flesch reading ease, by
+textstat) and `acronym` (used before it is spelled out)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .model import Finding, Subject
+
+#: A sentence ends at . ! or ? before a space and a capital, a digit or an opening quote or bracket;
+#: common abbreviations do not end one.
+_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n")
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "No.", "approx.", "incl.")
+_WORDS = re.compile(r"\S+")
+_ACRONYM = re.compile(r"\b([A-Z][A-Z&]*[A-Z])(s?)\b")
+_SPELLED_AFTER = re.compile(r"\(\s*[A-Za-z][^()]*\s[^()]*\)")  # '(two or more words)'
+ALWAYS_KNOWN = ("NHS",)
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, sentence) of each sentence of `text`."""
+    start = 0
+    for m in _END.finditer(text):
+        if text[:m.end()].endswith(_ABBREVIATIONS):
+            continue
+        chunk = text[start:m.end()]
+        if chunk.strip():
+            yield start + len(chunk) - len(chunk.lstrip()), chunk.strip()
+        start = m.end()
+    rest = text[start:]
+    if rest.strip():
+        yield start + len(rest) - len(rest.lstrip()), rest.strip()
+
+
+def long_sentences(subject: Subject) -> Iterator[Finding]:
+    limit = subject.settings.max_words
+    for text in subject.texts:
+        for offset, sentence in sentences(text.value):
+            words = len(_WORDS.findall(sentence))
+            if words > limit:
+                first = _WORDS.match(sentence)
+                yield subject.finding("long-sentence", text.where, f"a sentence of {words} words (more than {limit})",
+                                      "split it in two, or make a list of its parts", text=text.value,
+                                      offset=offset, length=len(first.group()) if first else 0)
+
+
+def readability(subject: Subject) -> Iterator[Finding]:
+    """Each longer text whose Flesch reading ease is below the threshold."""
+    settings = subject.settings
+    scored = [t for t in subject.texts if len(_WORDS.findall(t.value)) >= settings.min_words]
+    if not scored:
+        return
+    import textstat  # imported only when there is text to score (it loads a pronouncing dictionary)
+
+    for text in scored:
+        score = float(textstat.flesch_reading_ease(" ".join(text.value.split())))
+        if score < settings.min_score:
+            yield subject.finding("readability", text.where,
+                                  f"hard to read: Flesch reading ease {score:.0f} (below {settings.min_score:g})",
+                                  "use shorter sentences and everyday words; say 'you' to the reader")
+
+
+def _defines(text: str, start: int, end: int) -> bool:
+    """True where an acronym at text[start:end] is spelled out: 'Full Name (ACR)' or 'ACR (Full Name)'."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return (before.endswith("(") and after.startswith(")") and len(before) > 1) or \
+        bool(_SPELLED_AFTER.match(after))
+
+
+def acronyms(subject: Subject) -> Iterator[Finding]:
+    """The first use of each acronym, when it is not spelled out there or before (document order)."""
+    known = set(ALWAYS_KNOWN) | {a.upper() for a in subject.settings.acronyms}
+    seen: set[str] = set()
+    for text in subject.texts:
+        for m in _ACRONYM.finditer(text.value):
+            acronym = m.group(1)
+            if acronym in known or acronym in seen:
+                continue
+            seen.add(acronym)
+            if not _defines(text.value, m.start(), m.end()):
+                yield subject.finding("acronym", text.where, f"'{acronym}' is used before it is spelled out",
+                                      f"write it in full on first use, followed by ({acronym}), or add it to "
+                                      "lint: acronyms in jdgen.yaml if every reader knows it",
+                                      text=text.value, offset=m.start(), length=len(m.group()))
