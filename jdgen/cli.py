@@ -195,6 +195,38 @@ def validate(st: State, paths: tuple[Path, ...], strict: bool, fmt: str) -> None
         click.echo(f"ok: {report.summary}")
 
 
+@main.command()
+@inputs("paths")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True,
+              help="text: PATH:LINE:COL: warning: MESSAGE (rule) on stderr; json: {\"findings\": […]} on stdout; "
+                   "github: GitHub Actions workflow commands on stdout.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@pass_state
+def lint(st: State, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Check the wording of posts and of the workspace's own clusters.
+
+    Rules: gendered-wording, exclusionary-wording, long-sentence, readability, acronym,
+    salary-band, closing-date, duplicate-duty, placeholder (see docs/lint.md; switch one off or
+    tune it under `lint:` in jdgen.yaml). Only text the author wrote is checked, never the
+    bundled frameworks' wording. Default PATHS: the workspace's posts/ and clusters/. Exit 0 with
+    warnings, 1 with errors (or warnings under --strict), 2 for usage errors.
+
+    \b
+    Examples:
+      jdgen lint
+      jdgen lint examples/posts --format json
+      jdgen lint posts/pwp.yaml --strict
+    """
+    from .lint.output import emit
+    from .lint.run import default_paths, lint_paths, linter
+
+    workspace = st.workspace()
+    report = lint_paths(linter(workspace), list(paths) or default_paths(workspace.root))
+    if emit(report, fmt, strict, st.reporter):
+        sys.exit(1)
+
+
 LIST_COLUMNS = {"frameworks": ["id", "kind", "size", "title"],
                 "clusters": ["framework", "label", "items", "range", "title"],
                 "items": ["framework", "id", "kind", "text"]}

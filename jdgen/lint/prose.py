@@ -14,6 +14,8 @@ _END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|\n\s*\n")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "Dr.", "Mr.", "Mrs.", "Ms.", "St.", "No.", "approx.", "incl.")
 _WORDS = re.compile(r"\S+")
 _ACRONYM = re.compile(r"\b([A-Z][A-Z&]*[A-Z])(s?)\b")
+#: A reference code ('RNT-PWP-001'): its capitals are not acronyms.
+_CODE = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+){2,}\b")
 _SPELLED_AFTER = re.compile(r"\(\s*[A-Za-z][^()]*\s[^()]*\)")  # '(two or more words)'
 ALWAYS_KNOWN = ("NHS",)
 
@@ -51,14 +53,26 @@ def readability(subject: Subject) -> Iterator[Finding]:
     scored = [t for t in subject.texts if len(_WORDS.findall(t.value)) >= settings.min_words]
     if not scored:
         return
-    import textstat  # imported only when there is text to score (it loads a pronouncing dictionary)
-
     for text in scored:
-        score = float(textstat.flesch_reading_ease(" ".join(text.value.split())))
+        score = reading_ease(text.value)
         if score < settings.min_score:
             yield subject.finding("readability", text.where,
                                   f"hard to read: Flesch reading ease {score:.0f} (below {settings.min_score:g})",
                                   "use shorter sentences and everyday words; say 'you' to the reader")
+
+
+#: textstat's language: British English hyphenation (pyphen) for syllables. Spelled with a hyphen,
+#: textstat does not take it for 'en' and so does not load the CMU pronouncing dictionary (0.5 to
+#: 1.5 s on this machine, more than a whole lint run may take); the Flesch constants are English's.
+TEXTSTAT_LANG = "en-GB"
+
+
+def reading_ease(text: str) -> float:
+    """The Flesch reading ease of `text`, by textstat (imported only when a text is scored)."""
+    import textstat
+
+    textstat.set_lang(TEXTSTAT_LANG)
+    return float(textstat.flesch_reading_ease(" ".join(text.split())))
 
 
 def _defines(text: str, start: int, end: int) -> bool:
@@ -73,9 +87,10 @@ def acronyms(subject: Subject) -> Iterator[Finding]:
     known = set(ALWAYS_KNOWN) | {a.upper() for a in subject.settings.acronyms}
     seen: set[str] = set()
     for text in subject.texts:
+        codes = [c.span() for c in _CODE.finditer(text.value)]
         for m in _ACRONYM.finditer(text.value):
             acronym = m.group(1)
-            if acronym in known or acronym in seen:
+            if acronym in known or acronym in seen or any(a <= m.start() < b for a, b in codes):
                 continue
             seen.add(acronym)
             if not _defines(text.value, m.start(), m.end()):
