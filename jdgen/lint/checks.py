@@ -10,7 +10,8 @@ from .model import Finding, Subject
 
 _WORD = re.compile(r"[a-z0-9]+")
 #: Words that say little about what a duty is (left out when comparing two duties).
-_STOP = frozenset("a an and as at be by for from in into is it of on or the their to with within".split())
+_STOP = frozenset(["a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
+                   "on", "or", "the", "their", "to", "with", "within"])
 
 
 def _date(value: object) -> dt.date | None:

@@ -65,7 +65,7 @@ def lint_document(doc: Document, source: str, kind: str, lint: Linter, name: str
         out = Collector()
         try:
             resolved = resolve(doc, workspace, out, name=name)
-        except Exception:  # a post the resolver cannot take: its text is still linted  # noqa: BLE001
+        except Exception:  # a post the resolver cannot take: its text is still linted
             resolved = None
         post = resolved if not out.errors else None
         raw = post_texts(doc, workspace.library)
