@@ -116,6 +116,8 @@ CODES: dict[str, str] = {
     "template-outside": "A file of templates/ (a template, pdf.css, reference.docx) that is a link to a file "
                         "outside the workspace and jdgen.",
     "link-outside": "A framework or cluster file that is a link to a file outside the workspace.",
+    "bad-pay-scale": "A workspace pay-scales/ file (jdgen lint's salary-band) without pay_year, effective_from, "
+                     "source or bands of [lowest, highest].",
     "internal-error": "A fault in jdgen itself; please report it with the input.",
     "invalid": "A problem without a more specific code.",
 }

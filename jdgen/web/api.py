@@ -153,6 +153,15 @@ def validate() -> Response:
     return jsonify({"errors": checked.errors, "warnings": checked.warnings})
 
 
+@api.post("/lint")
+def lint() -> Response:
+    """The `jdgen lint` findings of a post, each at its field (docs/lint.md)."""
+    from .linting import findings, record
+
+    data, name = _post_body()
+    return jsonify({"findings": [record(f) for f in findings(data, name, state().loaded())]})
+
+
 @api.post("/render")
 def render() -> Response:
     fmt = request.args.get("format", "html")

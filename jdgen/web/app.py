@@ -38,11 +38,13 @@ def create_app(workspace: Path, hosts: Iterable[str] = ()) -> Flask:
 
     from .api import api
     from .importer import importer
+    from .linting import lint_pages
     from .pages import pages
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_blueprint(importer)  # the Import page (issue 18)
+    app.register_blueprint(lint_pages)  # jdgen lint in the composer (issue 17)
 
     @app.errorhandler(StoreError)
     def store_error(exc: StoreError) -> Response:
