@@ -187,3 +187,11 @@ def test_finding_record_and_format() -> None:
     assert f.format() == "p.yaml:3:4: warning: 'CBT' is used (acronym)\n  suggestion: spell it out"
     assert f.record() == {"path": "p.yaml", "line": 3, "column": 4, "severity": "warning", "rule": "acronym",
                           "message": "'CBT' is used", "suggestion": "spell it out"}
+
+
+def test_reading_ease_is_textstats_with_british_hyphenation() -> None:
+    from jdgen.lint.prose import reading_ease
+
+    # textstat's Flesch reading ease with pyphen syllables; a textstat that counted otherwise shows here
+    assert reading_ease("The cat sat on the mat. You will manage a busy caseload of adults with depression.") \
+        == pytest.approx(92.965)

@@ -142,6 +142,19 @@ def test_picker_tick_shows_in_the_preview(page: Any, base_url: str) -> None:
     assert page.locator("#f-duties-0-clusters-O1").is_checked()
 
 
+def test_lint_findings_appear_beside_their_field_as_you_type(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/compose?name=pwp")
+    page.frame_locator("iframe.preview").get_by_text("Take a turn on the service").first.wait_for()
+    summary = page.locator("#f-summary")
+    summary.fill(summary.input_value() + " We want a young, energetic practitioner.")
+    page.locator("#lint-f-summary").get_by_text("'young' suggests an age preference").wait_for()  # as you type
+    assert "exclusionary-wording" in page.locator("#lint-f-summary").inner_text()
+    assert "lint-f-summary" in (summary.get_attribute("aria-describedby") or "")
+    page.get_by_text("Wording:", exact=False).first.wait_for()
+    page.goto(base_url + "/posts")
+    assert "finding" in page.locator("td.lint-count[data-post='pwp']").inner_text()
+
+
 def test_keyboard_reaches_the_form_from_the_skip_link(page: Any, base_url: str) -> None:
     page.goto(base_url + "/compose?name=pwp")
     page.keyboard.press("Tab")
