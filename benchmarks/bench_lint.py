@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from _common import ROOT, jdgen_command, jdgen_env, print_header, print_missed, print_summary, profile, timed
 
