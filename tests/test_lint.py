@@ -195,3 +195,14 @@ def test_reading_ease_is_textstats_with_british_hyphenation() -> None:
     # textstat's Flesch reading ease with pyphen syllables; a textstat that counted otherwise shows here
     assert reading_ease("The cat sat on the mat. You will manage a busy caseload of adults with depression.") \
         == pytest.approx(92.965)
+
+
+def test_acronym_follows_the_document_order_and_numbered_forms(workspace: Workspace, tmp_path: Path) -> None:
+    text = (FIXTURES / "acronym-clean.yaml").read_text("utf-8").replace(
+        "summary: >-", "how_to_apply: Ask the IPS team leader.\nsummary: >-").replace(
+        "adults referred", "adults with the Patient Health Questionnaire (PHQ-9), in Individual Placement and "
+        "Support (IPS) teams,\n  referred")
+    post = tmp_path / "order.yaml"
+    post.write_text(text, "utf-8")
+    findings, _ = lint_file(post, _linter(workspace, acronyms=("GP",)))
+    assert [f.message for f in findings if f.rule == "acronym"] == []  # how_to_apply comes last in the advert

@@ -16,6 +16,7 @@ _WORDS = re.compile(r"\S+")
 _ACRONYM = re.compile(r"\b([A-Z][A-Z&]*[A-Z])(s?)\b")
 #: A reference code ('RNT-PWP-001'): its capitals are not acronyms.
 _CODE = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+){2,}\b")
+_CLOSES = re.compile(r"(-?\d+)?\)")  # '(CBT)', '(PHQ-9)'
 _SPELLED_AFTER = re.compile(r"\(\s*[A-Za-z][^()]*\s[^()]*\)")  # '(two or more words)'
 ALWAYS_KNOWN = ("NHS",)
 
@@ -78,7 +79,7 @@ def reading_ease(text: str) -> float:
 def _defines(text: str, start: int, end: int) -> bool:
     """True where an acronym at text[start:end] is spelled out: 'Full Name (ACR)' or 'ACR (Full Name)'."""
     before, after = text[:start].rstrip(), text[end:].lstrip()
-    return (before.endswith("(") and after.startswith(")") and len(before) > 1) or \
+    return (before.endswith("(") and bool(_CLOSES.match(after)) and len(before) > 1) or \
         bool(_SPELLED_AFTER.match(after))
 
 

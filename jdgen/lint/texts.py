@@ -10,6 +10,10 @@ from ..yamlio import Document, JsonPath
 
 #: A post's free prose, each a text or a list of texts.
 PROSE_KEYS = ("summary", "overview", "purpose", "scope", "about", "how_to_apply")
+#: The order a job description and its advert show a post's texts in ("used before it is spelled
+#: out" follows the document, not the file): each key's texts in file order within it.
+DOCUMENT_ORDER = ("overview", "summary", "purpose", "scope", "duties", "person_spec", "clauses", "about",
+                  "how_to_apply")
 
 
 def _prose(value: Any, where: JsonPath, kind: str) -> list[tuple[JsonPath, str, str]]:
@@ -64,7 +68,7 @@ def post_texts(doc: Document, library: Library) -> list[tuple[JsonPath, str, str
         for key in ("essential", "desirable"):
             for i, entry in enumerate(spec_data.get(key, []) or []):
                 found += [(w, t, "criterion", "") for w, t, _ in _entry(entry, ("person_spec", key, i), "criterion")]
-    return sorted(found, key=lambda f: doc.at(f[0]))
+    return sorted(found, key=lambda f: (DOCUMENT_ORDER.index(str(f[0][0])), doc.at(f[0])))
 
 
 def cluster_texts(doc: Document) -> list[tuple[JsonPath, str, str, str]]:
