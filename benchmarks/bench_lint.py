@@ -6,7 +6,7 @@ Measures, and prints against each target:
     whole process: subprocess wall time, median of 5 after one warm-up (lint exits 0 with warnings).
     Target: < 1 s.
 (b) warm, in this process: `jdgen.lint.lint_file` of each of the ten posts after one untimed pass
-    (the workspace and linter loaded once, textstat and the word lists imported); median over 5
+    (the workspace and linter loaded once, Pyphen and the word lists loaded); median over 5
     passes of the time per post. Target: < 50 ms per post.
 (c) (info) the steps of (a) inside this process: importing jdgen.lint, loading the workspace, and
     the first (cold) pass over the ten posts. (a) also prints the process's CPU time (user +

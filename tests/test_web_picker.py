@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from flask.testing import FlaskClient
-from test_web_pages import ORIGIN, client, form_of, workspace  # not tests.…: textstat installs a `tests`
 
 from jdgen.yamlio import load_file
+from tests.test_web_pages import ORIGIN, client, form_of, workspace
 
 __all__ = ["client", "workspace"]  # pytest fixtures, shared with the page tests
 
