@@ -20,7 +20,9 @@ _ACRONYM = re.compile(r"\b([A-Z][A-Z&]*[A-Z])(s?)\b")
 _CODE = re.compile(r"\b[A-Z0-9]+(?:-[A-Z0-9]+){2,}\b")
 _CLOSES = re.compile(r"(-?\d+)?\)")  # '(CBT)', '(PHQ-9)'
 _SPELLED_AFTER = re.compile(r"\(\s*[A-Za-z][^()]*\s[^()]*\)")  # '(two or more words)'
-ALWAYS_KNOWN = ("NHS",)
+#: Abbreviations every reader of an NHS job description knows, which NHS Jobs adverts use unexpanded;
+#: professional bodies (BABCP, HCPC, …) are not among them: an applicant new to the field may not know them.
+ALWAYS_KNOWN = ("NHS", "GP", "GPs", "UK", "IT", "GCSE", "GCSEs")
 
 
 def sentences(text: str) -> Iterator[tuple[int, str]]:
