@@ -65,8 +65,10 @@ def curated_duties(post: ResolvedPost, library: Library) -> list[DutyGroup]:
         heading = "Duties particular to this service" if local and title == "Local duties" else title
         groups.append(DutyGroup(framework, code, heading, duties[0].group_intro if local else "",
                                 tuple(statements), local))
-    groups += _competence_groups(post, library)
-    return groups
+    # the employer's own duties come last, after the framework's duties and competence domains, as a
+    # job description states the role's main duties before those particular to the service
+    return ([g for g in groups if not g.local] + _competence_groups(post, library)
+            + [g for g in groups if g.local])
 
 
 def _statement(cluster: Cluster, training: bool) -> str:
