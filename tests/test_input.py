@@ -96,7 +96,8 @@ def test_deep_block_nesting(jdgen: Invoke, here: Path) -> None:
 
 
 def _post(here: Path, replace: str, by: str, name: str = "p.yaml") -> Path:
-    text = (EXAMPLES / "pwp.yaml").read_text(encoding="utf-8")
+    # a frozen copy of the pwp example, so that content reviews of the example do not move these fixtures
+    text = (Path(__file__).parent / "fixtures" / "web" / "pwp.yaml").read_text(encoding="utf-8")
     assert replace in text
     (here / name).write_text(text.replace(replace, by, 1), encoding="utf-8")
     return here / name
