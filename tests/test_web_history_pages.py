@@ -192,3 +192,8 @@ def test_conflict_shows_their_changes_and_keep_mine_saves_over_them(client: Flas
     assert post_form(client, "/compose/save", keep).status_code == 200
     text = (workspace / "posts" / "pwp.yaml").read_text("utf-8")
     assert "Band 6" in text and "Riverside House" not in text
+
+
+def test_history_page_of_a_post_never_saved_here_says_so(client: FlaskClient) -> None:
+    page = client.get("/posts/gsh-worker/history", base_url=ORIGIN).get_data(as_text=True)
+    assert 'id="no-revisions"' in page and 'id="revisions"' not in page
