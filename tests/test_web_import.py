@@ -89,3 +89,13 @@ def test_bad_uploads_are_explained(client: FlaskClient, workspace: Path, name: s
     status, html = _upload(client, BAD / name)
     assert status in (400, 422) and words in html and 'id="import-upload"' in html
     assert not list((workspace / "posts").iterdir())
+
+
+def test_review_shows_the_fields_as_a_job_description_names_them(client: FlaskClient) -> None:
+    status, html = _upload(client, LABELLED / "employment-adviser-lines.docx")
+    assert status == 200
+    fields = html[html.index('<dl class="fields">'):html.index("</dl>")]
+    assert "<dt>Salary</dt><dd>£31,049 to £37,796 a year (pro rata)</dd>" in fields
+    assert "<dt>Hours a week</dt><dd>30</dd>" in fields and "<dt>Responsible to</dt>" in fields
+    assert "{" not in fields and "hours_per_week" not in fields
+    assert "Duty 1, under “Duties and responsibilities”:" in html

@@ -73,7 +73,27 @@ def _review(result: ImportResult, library: Library, status: int = 200, error: st
             {"ref": c.ref, "score": c.score, "text": _item_text(library, c.ref)} for c in options],
             "chosen": pick, "other": pick if pick not in {c.ref for c in options} | {LOCAL} else ""})
     return _page(status, review=True, source=doc.source, document=json.dumps(carried, ensure_ascii=False),
-                 name=name or result.name, title_found=doc.title, fields=doc.fields, rows=rows, error=error)
+                 name=name or result.name, title_found=doc.title, fields=shown_fields(doc.fields), rows=rows,
+                 error=error)
+
+
+#: Labels of the header fields an import finds, as a job description's terms table names them.
+FIELD_LABELS = {"grade": "Grade", "salary": "Salary", "hours_per_week": "Hours a week", "contract": "Contract",
+                "base": "Base", "responsible_to": "Responsible to", "accountable_to": "Accountable to",
+                "closing_date": "Closing date"}
+
+
+def shown_fields(fields: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of each field found, the salary written out as a document writes it."""
+    from .. import salary
+
+    shown = []
+    for key, value in fields.items():
+        text = str(value)
+        if key == "salary" and isinstance(value, dict):
+            text = salary.text_of(salary.from_mapping(value))
+        shown.append((FIELD_LABELS.get(key, key.replace("_", " ").capitalize()), text))
+    return shown
 
 
 def _item_text(library: Library, ref: str) -> str:
