@@ -605,8 +605,10 @@ def _reword(doc: Document, path: tuple[str | int, ...], spec: dict[str, Any], du
                                  else f"unknown item '{raw}' in {fw_id}", key=True,
                                  hint="add it to the post first" if known else suggest(item_id, ids),
                                  code="reword-not-included" if known else "unknown-item")])
-    return [replace(d, text=" ".join(wording[d.id][1].split()), framework_text=d.text) if d.id in wording else d
-            for d in duties]
+    # the post's wording stands alone: the framework's sub-points elaborate the framework's wording,
+    # not the post's (an imported job description's duty would otherwise gain points its employer never wrote)
+    return [replace(d, text=" ".join(wording[d.id][1].split()), framework_text=d.text, sub=())
+            if d.id in wording else d for d in duties]
 
 
 def _duty(item: Item, library: Library, cluster_title: str) -> Duty:

@@ -325,3 +325,16 @@ def test_organisation_defaults_to_the_workspace_settings(tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     data = json.loads((tmp_path / "out" / "p.json").read_text(encoding="utf-8"))
     assert data["terms"]["organisation"] == "Northfield NHS Trust"
+
+
+def test_a_reworded_item_shows_the_posts_wording_without_the_frameworks_sub_points(jdgen: Invoke,
+                                                                                    tmp_path: Path) -> None:
+    post = tmp_path / "reworded.yaml"
+    post.write_text("title: Worker\ngrade: Band 5\nduties:\n  clusters: [CB]\n  reword:\n"
+                    "    CB2: Help people with low mood to plan rewarding activities.\n", "utf-8")
+    result = jdgen("build", str(post), "-o", str(tmp_path / "o"), "-f", "json", "--profile", "full", "-q")
+    assert result.exit_code == 0, result.output
+    duties = {d["id"]: d for d in json.loads((tmp_path / "o" / "reworded.json").read_text("utf-8"))["duties"]}
+    assert duties["CB2"]["text"] == "Help people with low mood to plan rewarding activities."
+    assert duties["CB2"]["sub"] == [] and duties["CB2"]["framework_text"]
+    assert duties["CB1"]["sub"]  # an item the post does not reword keeps its sub-points
