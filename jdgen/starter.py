@@ -96,7 +96,9 @@ person_spec:
       assessed_by: application
     - Experience of working with people with common mental health problems
   desirable:
-    - text: Accreditation as a PWP with the BABCP or BPS
+    - text: >-
+        Accreditation as a Psychological Wellbeing Practitioner with the British Association for
+        Behavioural and Cognitive Psychotherapies (BABCP) or the British Psychological Society (BPS)
       category: Qualifications
       assessed_by: [application]
   derive_knowledge: true            # add the post's "Knowledge of …" items as essential criteria
@@ -142,6 +144,12 @@ full_time_hours: 37.5                # this employer's full-time week: decides p
 # about: Two or three sentences about the employer, for the advert profile.
 # duty_budget: 40                    # duty statements a job description should hold at most (validate warns)
 # ksf_for_non_afc: false             # a KSF post outline for grades that are not Agenda for Change bands
+# lint:                              # `jdgen lint`'s wording checks (docs/lint.md)
+#   acronyms: [CBT, PWP]             # known to every reader: no need to spell them out
+#   rules:
+#     readability: false             # switch a rule off,
+#     long-sentence: {max_words: 40} # or tune it
+#     closing-date: {min_days: 21}   # days from posting to closing
 # clauses: {Confidentiality: "The post holder must keep …"}   # replace or add standard sections
 """
 
