@@ -748,24 +748,142 @@ def import_(st: State, files: tuple[Path, ...], out: Path | None, frameworks: tu
     click.echo(as_json(shown) if fmt == "json" else as_text(shown), nl=False)
 
 
-# --- jdgen serve (issue 10): the web composer; everything lives in jdgen/web/ ---
+# --- jdgen serve (issue 10, 19): the web composer; everything lives in jdgen/web/ ---
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but this machine's loopback is reachable from the network.")
+              help="Address to listen on. Anything but loopback needs accounts (jdgen users add) or "
+                   "--trust-proxy-user.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Another host name the app answers to (e.g. a reverse proxy's); repeatable.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes: 1 runs on waitress (threads, every platform); more run on gunicorn (Unix).")
+@click.option("--trust-proxy-user", metavar="HEADER", default=None,
+              help="A login proxy in front (single sign-on) names the user in this request header; trusted only "
+                   "with this option. Never use it without such a proxy.")
+@click.option("--secure-cookies", is_flag=True, help="Mark the session cookie Secure (served over HTTPS).")
+@click.option("--behind-proxy", is_flag=True,
+              help="Trust one reverse proxy's X-Forwarded-For and X-Forwarded-Proto (client address for the "
+                   "login throttle, https links).")
 @pass_state
-def serve(st: State, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
-    """A local web app: browse the library, compose, preview, save and download posts.
+def serve(st: State, host: str, port: int, allow_hosts: tuple[str, ...], workers: int,
+          trust_proxy_user: str | None, secure_cookies: bool, behind_proxy: bool) -> None:
+    """A web app: browse the library, compose, preview, save and download posts.
+
+    Without accounts it is a single-user tool on this machine; with accounts (jdgen users) every
+    page needs a login. The session key is kept in .jdgen/secret_key (or JDGEN_SECRET_KEY), so logins
+    and open pages survive a restart. See docs/deployment.md.
+
+    \b
+    Examples:
+      jdgen -w . serve          then open http://localhost:8000/
+      jdgen -w . serve --host 0.0.0.0 --workers 4 --secure-cookies --behind-proxy
+    """
+    from .accounts import AccountError
+    from .web.secret import SecretError
+    from .web.serve import ServeError, ServeOptions
+    from .web.serve import serve as run
+
+    options = ServeOptions(host, port, allow_hosts, workers, trust_proxy_user, secure_cookies, behind_proxy)
+    try:
+        run(st.folder, options, lambda text: click.echo(text, err=True))
+    except (ServeError, SecretError) as exc:
+        raise click.UsageError(str(exc)) from None
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+# --- jdgen users (issue 19): the composer's accounts, in .jdgen/users.json ---
+@main.group()
+def users() -> None:
+    """The web composer's accounts (kept in the workspace's .jdgen/users.json).
+
+    Once a workspace has an account, every page and API call of `jdgen serve` needs a login.
+    Roles: author (writes posts), reviewer (returns them with comments), approver (approves
+    others' posts), admin (everything).
+    """
+
+
+def _accounts_call(call: Callable[[], Any]) -> Any:
+    from .accounts import AccountError
+
+    try:
+        return call()
+    except AccountError as exc:
+        if exc.exit_code == 2:
+            raise click.UsageError(str(exc)) from None
+        raise click.ClickException(str(exc)) from None
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+    return password
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["author", "reviewer", "approver", "admin"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@pass_state
+def users_add(st: State, name: str, role: str, password_stdin: bool) -> None:
+    """Add an account (asks for the password twice, hidden).
 
     \b
     Example:
-      jdgen -w . serve          then open http://localhost:8000/
+      jdgen users add alice --role author
     """
-    from .web.serve import serve as run
+    from . import accounts
 
-    run(st.folder, host, port, allow_hosts, lambda text: click.echo(text, err=True))
+    _accounts_call(lambda: accounts.check_name(name))
+    password = _new_password(password_stdin)
+    _accounts_call(lambda: accounts.add(st.folder, name, role, password))
+    click.echo(f"added {name} ({role})", err=True)
+
+
+@users.command("list")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_state
+def users_list(st: State, fmt: str) -> None:
+    """List the accounts and their roles."""
+    from . import accounts
+
+    found = _accounts_call(lambda: accounts.load(st.folder))
+    if fmt == "json":
+        click.echo(json.dumps({"users": [{"name": a.name, "role": a.role} for a in found.values()]}, indent=2))
+        return
+    if not found:
+        click.echo("no accounts: the composer is a single-user tool (add one: jdgen users add NAME --role admin)",
+                   err=True)
+    for account in found.values():
+        click.echo(f"{account.name}\t{account.role}")
+
+
+@users.command("remove")
+@click.argument("name")
+@pass_state
+def users_remove(st: State, name: str) -> None:
+    """Remove an account (its logins end at once)."""
+    from . import accounts
+
+    _accounts_call(lambda: accounts.remove(st.folder, name))
+    click.echo(f"removed {name}", err=True)
+
+
+@users.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@pass_state
+def users_passwd(st: State, name: str, password_stdin: bool) -> None:
+    """Set an account's password (its other logins end at once)."""
+    from . import accounts
+
+    _accounts_call(lambda: accounts.get(st.folder, name))  # an unknown name fails before the password is asked
+    password = _new_password(password_stdin)
+    _accounts_call(lambda: accounts.set_password(st.folder, name, password))
+    click.echo(f"password of {name} changed", err=True)
 
 
 __all__ = ["main", "state"]

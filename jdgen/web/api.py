@@ -15,9 +15,8 @@ from .checking import check_data
 from .documents import FORMATS, MEDIA_TYPES, compare_json, profiles, render_post
 from .history_api import history_api
 from .revisions import deleting, saving, status_of
-from .security import csrf_token
 from .state import WorkspaceState
-from .store import StoreError, check_name, delete_post, read_post, save_post
+from .store import MAX_DEPTH, StoreError, check_name, delete_post, depth, read_post, save_post
 
 api = Blueprint("api", __name__, url_prefix="/api")
 api.register_blueprint(history_api)  # status, history, rename, recovery
@@ -29,9 +28,14 @@ def state() -> WorkspaceState:
 
 
 def _body() -> Any:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the JSON parser's own limit, far past MAX_DEPTH
+        abort(400, description=f"the request body is nested more than {MAX_DEPTH} levels deep")
     if data is None:
         abort(400, description="the request body must be JSON (Content-Type: application/json)")
+    if depth(data) > MAX_DEPTH:
+        abort(400, description=f"the request body is nested more than {MAX_DEPTH} levels deep")
     return data
 
 
@@ -45,12 +49,6 @@ def _post_body() -> tuple[Any, str]:
     if not isinstance(data, dict):
         abort(400, description="a post must be a JSON object of keys (title, grade, …)")
     return data, name
-
-
-@api.get("/session")
-def session_token() -> Response:
-    """The CSRF token of this session (API clients send it back in X-CSRF-Token)."""
-    return jsonify({"csrf_token": csrf_token(), "header": "X-CSRF-Token"})
 
 
 @api.get("/openapi.json")

@@ -5,36 +5,51 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .auth import install as install_auth
+from .auth import login_check
+from .secret import secret_key
 from .security import LOCAL_NAMES, install
 from .state import WorkspaceState
 from .store import StoreError
 
+#: How long a login lasts (a new password or a removed account ends it at once).
+SESSION_HOURS = 12
 #: Largest request body accepted (a post, or the checklist returns uploaded for a gap report).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 log = logging.getLogger("jdgen.web")
 
 
-def create_app(workspace: Path, hosts: Iterable[str] = ()) -> Flask:
-    """A Flask app serving `workspace`; answers only to the local names and `hosts`."""
+def create_app(workspace: Path, hosts: Iterable[str] = (), *, proxy_user_header: str | None = None,
+               secure_cookies: bool = False, keep_secret: bool = False) -> Flask:
+    """A Flask app serving `workspace`; answers only to the local names and `hosts`.
+
+    The session key is `JDGEN_SECRET_KEY` or the workspace's `.jdgen/secret_key` (made when
+    `keep_secret`, as `jdgen serve` asks), else one that lasts as long as this app.
+    `proxy_user_header`: a login proxy names the user in this header (see auth.py)."""
+    root = workspace.resolve()
     app = Flask(__name__, template_folder="templates", static_folder="static")
     app.config.update(
-        SECRET_KEY=secrets.token_bytes(32),  # sessions (and their CSRF tokens) last as long as the server
+        SECRET_KEY=secret_key(root, create=keep_secret) or secrets.token_bytes(32),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_NAME="jdgen_session",
+        SESSION_COOKIE_SECURE=secure_cookies,  # behind HTTPS: the browser never sends it in clear
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.autoescape = True  # Flask escapes only *.html by name; our templates are *.html.j2
-    app.extensions["jdgen"] = WorkspaceState(workspace.resolve())
-    install(app, frozenset(LOCAL_NAMES | {h.lower() for h in hosts}))
+    app.extensions["jdgen"] = WorkspaceState(root)
+    install(app, frozenset(LOCAL_NAMES | {h.lower() for h in hosts}), login_check)
+    install_auth(app, root, proxy_user_header)
 
     from .api import api
     from .importer import importer

@@ -7,7 +7,8 @@ import hashlib
 import io
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from ..yamlio import load_file
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 MAX_DEPTH = 32
+#: Names Windows cannot give a file (whatever the extension), refused so a workspace can be copied there.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
 _write_lock = threading.Lock()
 
 
@@ -34,7 +38,21 @@ def check_name(name: str) -> str:
     if not NAME.match(name):
         raise StoreError(400, f"'{name[:80]}' is not a post name: use letters, digits, '-' and '_' "
                               "(at most 80), starting with a letter or digit")
+    if name.lower() in WINDOWS_RESERVED:
+        raise StoreError(400, f"'{name}' is a name Windows keeps for a device: choose another")
     return name
+
+
+@contextmanager
+def writing(folder: Path) -> Iterator[None]:
+    """Held around every read-compare-write of the posts folder: a thread lock, and a file lock
+    (the workspace's .jdgen/posts.lock) that holds across worker processes."""
+    from filelock import FileLock
+
+    from ..accounts import state_dir
+
+    with _write_lock, FileLock(state_dir(folder.parent) / "posts.lock", timeout=30):
+        yield
 
 
 def post_path(folder: Path, name: str) -> Path:
@@ -154,7 +172,7 @@ def save_post(folder: Path, name: str, data: Any, if_match: str | None, after: H
     if depth(data) > MAX_DEPTH:
         raise StoreError(400, f"the post is nested more than {MAX_DEPTH} levels deep")
     path = post_path(folder, name)
-    with _write_lock:
+    with writing(folder):
         previous = path.read_bytes() if path.is_file() else None
         if previous is not None:
             if not if_match:
@@ -174,7 +192,7 @@ def save_post(folder: Path, name: str, data: Any, if_match: str | None, after: H
 
 def delete_post(folder: Path, name: str, if_match: str | None, after: Hook | None = None) -> None:
     path = post_path(folder, name)
-    with _write_lock:
+    with writing(folder):
         if not path.is_file():
             raise StoreError(404, f"no post named '{name}'")
         if if_match and if_match.strip() not in ("*", etag_of(path.read_bytes())):
