@@ -19,6 +19,9 @@ USERS_FILE = "users.json"
 ROLES = ("author", "reviewer", "approver", "admin")
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 8
+#: Argon2id cost: argon2-cffi's defaults, RFC 9106's low-memory profile (64 MiB, 3 passes, 4 lanes).
+#: Checking a password reads the cost from its hash, so raising these later keeps old hashes working.
+HASH_COST: dict[str, int] = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 
 
 class AccountError(Exception):
@@ -56,10 +59,10 @@ def state_dir(root: Path) -> Path:
 
 
 def hash_password(password: str) -> str:
-    """Argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes)."""
+    """An Argon2id hash of `password` at HASH_COST (the hash string carries its salt and cost)."""
     from argon2 import PasswordHasher
 
-    return PasswordHasher().hash(password)
+    return PasswordHasher(**HASH_COST).hash(password)
 
 
 def verify_password(account: Account, password: str) -> bool:

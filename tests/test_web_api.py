@@ -237,7 +237,7 @@ def test_state_changes_need_csrf_token_and_same_origin(client: FlaskClient) -> N
     no_origin = {k: v for k, v in good.items() if k != "Origin"}
     assert client.delete("/api/posts/pwp", headers=no_origin).status_code == 403
     other = create_app(Path(".")).test_client()  # another session's token is not this one's
-    assert other.post("/api/validate", json=data, headers=good).status_code == 403
+    assert other.put("/api/posts/pwp", json=data, headers=good).status_code == 403
     assert client.put("/api/posts/pwp", json=data, headers=good).status_code == 200
 
 
@@ -266,14 +266,22 @@ def test_render_profiles_are_those_of_jdgen_build(client: FlaskClient, jdgen: An
         assert r.data.decode("utf-8") == (out / profile / "pwp.md").read_text("utf-8")
 
 
-def test_serve_binds_loopback_by_default_and_warns_otherwise(jdgen: Any, monkeypatch: pytest.MonkeyPatch,
-                                                             workspace: Path) -> None:
-    import werkzeug.serving
+def test_serve_binds_loopback_by_default_and_refuses_the_network_without_a_login(
+        jdgen: Any, monkeypatch: pytest.MonkeyPatch, workspace: Path) -> None:
+    from jdgen.web import serve as serving
 
-    calls: list[tuple[str, int]] = []
-    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda host, port, app, **kw: calls.append((host, port)))
+    calls: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(serving, "run_waitress", lambda app, o: calls.append((o.host, o.port, o.workers)))
+    monkeypatch.setattr(serving, "run_gunicorn", lambda app, o: calls.append((o.host, o.port, o.workers)))
     quiet = jdgen("-w", str(workspace), "serve")
-    assert calls[-1] == ("127.0.0.1", 8000) and "warning" not in quiet.stderr
-    loud = jdgen("-w", str(workspace), "serve", "--host", "0.0.0.0", "--port", "8123")
-    assert calls[-1] == ("0.0.0.0", 8123)
-    assert "warning: serving on 0.0.0.0" in loud.stderr
+    assert quiet.exit_code == 0 and calls[-1] == ("127.0.0.1", 8000, 1)
+    assert "single user, no login; waitress" in quiet.stderr
+    refused = jdgen("-w", str(workspace), "serve", "--host", "0.0.0.0", "--port", "8123")
+    assert refused.exit_code == 2 and len(calls) == 1
+    assert "refusing to serve on 0.0.0.0 without a login" in refused.stderr
+    assert "jdgen users add NAME --role admin" in refused.stderr and "--trust-proxy-user" in refused.stderr
+    proxied = jdgen("-w", str(workspace), "serve", "--host", "0.0.0.0", "--trust-proxy-user", "X-Remote-User",
+                    "--workers", "3")
+    assert proxied.exit_code == 0 and calls[-1] == ("0.0.0.0", 8000, 3)
+    assert "login by the proxy's X-Remote-User header; gunicorn, 3 processes" in proxied.stderr
+    assert (workspace / ".jdgen" / "secret_key").stat().st_mode & 0o777 == 0o600
