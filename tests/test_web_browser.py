@@ -295,3 +295,114 @@ def test_history_diff_and_rename(page: Any, base_url: str, workspace: Path) -> N
     assert page.locator("#diff ins").filter(has_text="House").count() == 1
     assert page.locator("#diff del").count() >= 1
     assert axe_violations(page) == []
+
+
+# --- issue 19: login, and an open page that outlives a restart ---
+
+class Restartable:
+    """A server on a fixed port that can be restarted with a new app (and so a new session key, as
+    `jdgen serve` had before the key was kept in the workspace)."""
+
+    def __init__(self, make_app: Any) -> None:
+        self.make_app, self.port, self.server, self.thread = make_app, 0, None, None
+        self.start()
+
+    def start(self) -> None:
+        from werkzeug.serving import make_server
+
+        server = make_server("127.0.0.1", self.port, self.make_app(), threaded=True)
+        self.port, self.server = server.server_port, server
+        self.thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        assert self.server is not None and self.thread is not None
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="module")
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Restartable, Path]]:
+    from jdgen import accounts
+    from jdgen.web import create_app
+
+    root = tmp_path_factory.mktemp("team-ws")
+    (root / "posts").mkdir()
+    shutil.copy(ROOT / "examples" / "posts" / "pwp.yaml", root / "posts")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(accounts, "HASH_COST", {"time_cost": 1, "memory_cost": 64, "parallelism": 1})
+        accounts.add(root, "alice", "author", "correct horse battery")
+    server = Restartable(lambda: create_app(root))
+    yield server, root
+    server.stop()
+
+
+def log_in(page: Any, url: str, password: str = "correct horse battery") -> None:
+    page.get_by_label("User name").fill("alice")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_login_and_logout(page: Any, team_server: tuple[Restartable, Path]) -> None:
+    server, _ = team_server
+    page.goto(server.url + "/compose?name=pwp")
+    assert page.url.startswith(server.url + "/login")
+    assert axe_violations(page) == []
+    log_in(page, server.url, "not the password")
+    page.get_by_role("alert").get_by_text("wrong user name or password").wait_for()
+    assert axe_violations(page) == []
+    log_in(page, server.url)
+    page.wait_for_url(server.url + "/compose?name=pwp")
+    assert page.locator("#who").inner_text() == "alice (author)"
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(server.url + "/login")
+    page.goto(server.url + "/posts")
+    assert page.url.startswith(server.url + "/login")
+
+
+def test_open_page_saves_its_edits_after_a_restart(page: Any, tmp_path: Path) -> None:
+    from jdgen.web import create_app
+
+    (tmp_path / "posts").mkdir()
+    shutil.copy(ROOT / "examples" / "posts" / "pwp.yaml", tmp_path / "posts")
+    server = Restartable(lambda: create_app(tmp_path))  # a new key at each start: the worst case
+    try:
+        page.goto(server.url + "/compose?name=pwp")
+        page.fill("#f-title", "Psychological Wellbeing Practitioner (edited before the restart)")
+        server.stop()
+        server.start()
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Saved posts/pwp.yaml.").wait_for()
+        saved = load_file(tmp_path / "posts" / "pwp.yaml")[0]
+        assert saved is not None and saved.data["title"].endswith("(edited before the restart)")
+    finally:
+        server.stop()
+
+
+def test_open_page_keeps_its_edits_when_the_login_ended(page: Any, team_server: tuple[Restartable, Path]) -> None:
+    server, root = team_server
+    page.goto(server.url + "/login?next=/compose%3Fname%3Dpwp")
+    log_in(page, server.url)
+    page.wait_for_url(server.url + "/compose?name=pwp")
+    page.fill("#f-title", "Psychological Wellbeing Practitioner (kept)")
+    server.stop()
+    server.start()  # a new key: the login cookie is no longer valid
+    page.get_by_role("button", name="Save").click()
+    page.locator("#session-note").get_by_text("Your login has ended").wait_for()
+    assert page.url == server.url + "/compose?name=pwp"
+    assert page.input_value("#f-title") == "Psychological Wellbeing Practitioner (kept)"
+    other = page.context.new_page()  # "log in again in a new tab"
+    other.goto(server.url + "/login")
+    log_in(other, server.url)
+    other.wait_for_url(server.url + "/posts")
+    other.close()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Saved posts/pwp.yaml.").wait_for()
+    saved = load_file(root / "posts" / "pwp.yaml")[0]
+    assert saved is not None and saved.data["title"] == "Psychological Wellbeing Practitioner (kept)"

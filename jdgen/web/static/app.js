@@ -1,6 +1,62 @@
 /* jdgen web: the little the pages need beyond htmx. Everything works without it. */
 (function () {
   "use strict";
+  /* A page open across a server restart with a new key, or across the end of a login, holds a CSRF
+     token the server no longer takes. Before a form is sent, fetch the session's token (GET
+     /api/session) and put it in the page; an htmx request refused 403 is sent again once with it.
+     The form's edits stay on the page whatever the answer. */
+  function setToken(token) {
+    document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = token; });
+    var meta = document.querySelector("meta[name=csrf-token]");
+    if (meta) { meta.setAttribute("content", token); }
+    document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRF-Token": token}));
+  }
+  function freshToken() {
+    return fetch("/api/session", {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (record) { setToken(record.csrf_token); return record.csrf_token; });
+  }
+  function loginEnded() {
+    var note = document.getElementById("session-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "session-note";
+      note.className = "notice error";
+      note.setAttribute("role", "alert");
+      var main = document.getElementById("main");
+      main.insertBefore(note, main.querySelector("h1").nextSibling);
+    }
+    note.innerHTML = 'Your login has ended. <a href="/login" target="_blank" rel="noopener">Log in again in a ' +
+      'new tab</a>, then come back and send the form again: your edits are still on this page.';
+    note.scrollIntoView({block: "center"});
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if ((form.getAttribute("method") || "get").toLowerCase() !== "post" || !window.fetch ||
+        form.hasAttribute("data-no-refresh")) { return; }
+    if (form.getAttribute("data-fresh") === "1") { form.removeAttribute("data-fresh"); return; }
+    e.preventDefault();
+    var submitter = e.submitter || null;
+    function send() {
+      form.setAttribute("data-fresh", "1");
+      if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+    }
+    freshToken().then(send, function (status) {
+      if (status === 401) { loginEnded(); } else { send(); }  /* the server's own answer tells the rest */
+    });
+  }, true);
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr, elt = e.detail.elt;
+    if (xhr.status === 401) { loginEnded(); return; }
+    if (xhr.status !== 403 || !elt || elt.getAttribute("data-retried") === "1") { return; }
+    elt.setAttribute("data-retried", "1");
+    freshToken().then(function () { window.htmx.trigger(elt, "change"); }, function (status) {
+      if (status === 401) { loginEnded(); }
+    });
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (e.detail.successful && e.detail.elt) { e.detail.elt.removeAttribute("data-retried"); }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     /* Library: filter items as you type (the form's Search button does the same on the server). */
     var q = document.querySelector("input[data-filter]");
