@@ -159,7 +159,7 @@ def test_two_gunicorn_workers_refuse_all_but_one_of_many_concurrent_stale_saves(
     try:
         assert server.proc is not None and len(_children(server.proc.pid)) == 2
         sessions = [login(server, "alice") for _ in range(4)]
-        status, headers, body = server.call("GET", "/api/posts/pwp", headers=sessions[0])
+        _, headers, body = server.call("GET", "/api/posts/pwp", headers=sessions[0])
         post, etag = json.loads(body), headers["ETag"]
 
         def save(i: int) -> int:
