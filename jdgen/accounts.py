@@ -62,7 +62,9 @@ def hash_password(password: str) -> str:
     """An Argon2id hash of `password` at HASH_COST (the hash string carries its salt and cost)."""
     from argon2 import PasswordHasher
 
-    return PasswordHasher(**HASH_COST).hash(password)
+    cost = HASH_COST
+    return PasswordHasher(time_cost=cost["time_cost"], memory_cost=cost["memory_cost"],
+                          parallelism=cost["parallelism"]).hash(password)
 
 
 def verify_password(account: Account, password: str) -> bool:
