@@ -55,6 +55,9 @@ def state_dir(root: Path) -> Path:
     folder = root / STATE_DIR
     if not folder.is_dir():
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():  # never into version control: password hashes and the session key
+        write_atomic(ignore, "# jdgen's private state (accounts, session key, login throttle): never commit it\n*\n")
     return folder
 
 

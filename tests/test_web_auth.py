@@ -346,7 +346,8 @@ def test_secret_key_is_kept_in_the_workspace_or_taken_from_the_environment(
     made = secret_key(tmp_path, create=True)
     path = tmp_path / ".jdgen" / "secret_key"
     assert made and path.stat().st_mode & 0o777 == 0o600 and secret_key(tmp_path, create=True) == made
-    assert [p.name for p in (tmp_path / ".jdgen").iterdir()] == ["secret_key"]  # no temporary left
+    assert sorted(p.name for p in (tmp_path / ".jdgen").iterdir()) == [".gitignore", "secret_key"]  # no temp left
+    assert (tmp_path / ".jdgen" / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
     monkeypatch.setenv("JDGEN_SECRET_KEY", "k" * 40)
     assert secret_key(tmp_path, create=True) == b"k" * 40
     monkeypatch.setenv("JDGEN_SECRET_KEY", "short")
