@@ -157,7 +157,11 @@ def _children(pid: int) -> list[int]:
 def test_two_gunicorn_workers_refuse_all_but_one_of_many_concurrent_stale_saves(workspace: Path) -> None:
     server = Server(workspace, "--workers", "2")
     try:
-        assert server.proc is not None and len(_children(server.proc.pid)) == 2
+        assert server.proc is not None
+        deadline = time.monotonic() + 30  # the master answers as soon as its first worker is up
+        while len(_children(server.proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(_children(server.proc.pid)) == 2
         sessions = [login(server, "alice") for _ in range(4)]
         _, headers, body = server.call("GET", "/api/posts/pwp", headers=sessions[0])
         post, etag = json.loads(body), headers["ETag"]
