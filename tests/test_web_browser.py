@@ -308,9 +308,13 @@ class Restartable:
         self.start()
 
     def start(self) -> None:
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
-        server = make_server("127.0.0.1", self.port, self.make_app(), threaded=True)
+        class OneRequestPerConnection(WSGIRequestHandler):
+            protocol_version = "HTTP/1.0"  # no keep-alive: after a restart no request reaches the old app
+
+        server = make_server("127.0.0.1", self.port, self.make_app(), threaded=True,
+                             request_handler=OneRequestPerConnection)
         self.port, self.server = server.server_port, server
         self.thread = threading.Thread(target=server.serve_forever, daemon=True)
         self.thread.start()

@@ -11,10 +11,16 @@
     if (meta) { meta.setAttribute("content", token); }
     document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRF-Token": token}));
   }
+  var asking = null;  /* one request at a time: two at once could each start a new session */
+  /* No htmx retry while a form is being sent: htmx would send it to the clicked button's formaction. */
+  var submitting = false;
   function freshToken() {
-    return fetch("/api/session", {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    if (asking) { return asking; }
+    asking = fetch("/api/session", {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-      .then(function (record) { setToken(record.csrf_token); return record.csrf_token; });
+      .then(function (record) { asking = null; setToken(record.csrf_token); return record.csrf_token; },
+            function (status) { asking = null; return Promise.reject(status); });
+    return asking;
   }
   function loginEnded() {
     var note = document.getElementById("session-note");
@@ -36,19 +42,20 @@
         form.hasAttribute("data-no-refresh")) { return; }
     if (form.getAttribute("data-fresh") === "1") { form.removeAttribute("data-fresh"); return; }
     e.preventDefault();
+    submitting = true;
     var submitter = e.submitter || null;
     function send() {
       form.setAttribute("data-fresh", "1");
       if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
     }
     freshToken().then(send, function (status) {
-      if (status === 401) { loginEnded(); } else { send(); }  /* the server's own answer tells the rest */
+      if (status === 401) { submitting = false; loginEnded(); } else { send(); }  /* the server's answer tells */
     });
   }, true);
   document.addEventListener("htmx:responseError", function (e) {
     var xhr = e.detail.xhr, elt = e.detail.elt;
     if (xhr.status === 401) { loginEnded(); return; }
-    if (xhr.status !== 403 || !elt || elt.getAttribute("data-retried") === "1") { return; }
+    if (submitting || xhr.status !== 403 || !elt || elt.getAttribute("data-retried") === "1") { return; }
     elt.setAttribute("data-retried", "1");
     freshToken().then(function () { window.htmx.trigger(elt, "change"); }, function (status) {
       if (status === 401) { loginEnded(); }
