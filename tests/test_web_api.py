@@ -285,3 +285,5 @@ def test_serve_binds_loopback_by_default_and_refuses_the_network_without_a_login
     assert proxied.exit_code == 0 and calls[-1] == ("0.0.0.0", 8000, 3)
     assert "login by the proxy's X-Remote-User header; gunicorn, 3 processes" in proxied.stderr
     assert (workspace / ".jdgen" / "secret_key").stat().st_mode & 0o777 == 0o600
+    short = jdgen("-w", str(workspace), "serve", env={"JDGEN_SECRET_KEY": "too short"})
+    assert short.exit_code == 2 and "JDGEN_SECRET_KEY is too short" in short.stderr
