@@ -97,7 +97,7 @@ def set_status(root: Path, name: str, status: object, comment: str) -> Entry:
     to = _status(status)
     user = current_user()
     History(root).ensure()
-    with locked():
+    with locked(root / "posts"):
         if not path.is_file():
             raise StoreError(404, f"no post named '{name}'")
         text = path.read_bytes()
@@ -141,7 +141,7 @@ def read_revision(root: Path, name: str, rev: str) -> bytes:
 
 def _write_new(root: Path, name: str, text: bytes, action: str, message: str, *, if_match: str | None,
                exists_ok: bool, previous: str = "", created: bool = False) -> str:
-    """Write `text` as post `name` (the caller holds `locked()`) and record it."""
+    """Write `text` as post `name` (the caller holds `locked(root / "posts")`) and record it."""
     path = file_of(root / "posts", name)
     if path.is_file():
         if not exists_ok:
@@ -165,7 +165,7 @@ def copy_post(root: Path, name: str, new: str, text: bytes) -> str:
     """A duplicate of post `name` (its exact text) as the new post `new`, with a history of its own."""
     check_name(new)
     History(root).ensure()
-    with locked():
+    with locked(root / "posts"):
         return _write_new(root, new, text, "save", f"Duplicate {name} as {new}", if_match=None, exists_ok=False,
                           created=True)
 
@@ -174,7 +174,7 @@ def restore(root: Path, name: str, rev: str, if_match: str | None) -> str:
     """Post `name` as it was at `rev`, as a new revision; its ETag."""
     text = read_revision(root, name, rev)
     History(root).ensure()
-    with locked():
+    with locked(root / "posts"):
         return _write_new(root, name, text, "restore", f"Restore {name} as of revision {rev[:12]}",
                           if_match=if_match, exists_ok=True)
 
@@ -186,7 +186,7 @@ def recover(root: Path, name: str) -> str:
     if name not in gone:
         raise StoreError(404, f"no deleted post named '{name}'")
     text = History(root).before(gone[name].rev, name)
-    with locked():
+    with locked(root / "posts"):
         return _write_new(root, name, text, "recover", f"Recover {name}", if_match=None, exists_ok=False)
 
 
@@ -198,7 +198,7 @@ def rename(root: Path, name: str, to: str, if_match: str | None, text: bytes | N
     if to == name:
         raise StoreError(400, "the new name is the same as the old one")
     History(root).ensure()
-    with locked():
+    with locked(root / "posts"):
         if not source.is_file():
             raise StoreError(404, f"no post named '{name}'")
         old = source.read_bytes()

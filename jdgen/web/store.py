@@ -160,9 +160,10 @@ def dump(data: Any, previous: bytes | None = None) -> bytes:
 Hook = Callable[[bytes | None], None]
 
 
-def locked() -> Any:
-    """The lock every post write holds (renames and restores hold it too)."""
-    return _write_lock
+def locked(folder: Path) -> Any:
+    """The lock every post write to `folder` holds (renames and restores hold it too), across threads
+    and worker processes."""
+    return writing(folder)
 
 
 def save_post(folder: Path, name: str, data: Any, if_match: str | None, after: Hook | None = None) -> str:

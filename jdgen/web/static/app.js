@@ -2,8 +2,8 @@
 (function () {
   "use strict";
   /* A page open across a server restart with a new key, or across the end of a login, holds a CSRF
-     token the server no longer takes. Before a form is sent, fetch the session's token (GET
-     /api/session) and put it in the page; an htmx request refused 403 is sent again once with it.
+     token the server no longer takes. Before the composer's form is sent, fetch the session's token
+     (GET /api/session) and put it in the page; an htmx request refused 403 is sent again once with it.
      The form's edits stay on the page whatever the answer. */
   function setToken(token) {
     document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = token; });
@@ -38,8 +38,8 @@
   }
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if ((form.getAttribute("method") || "get").toLowerCase() !== "post" || !window.fetch ||
-        form.hasAttribute("data-no-refresh")) { return; }
+    /* only the forms that hold edits (the composer's); a small form refused 403 just asks for a reload */
+    if (!form.matches("form#compose, form[data-keep-edits]") || !window.fetch) { return; }
     if (form.getAttribute("data-fresh") === "1") { form.removeAttribute("data-fresh"); return; }
     e.preventDefault();
     submitting = true;
