@@ -269,6 +269,7 @@ def test_read_only_calls_need_no_token_or_origin(tmp_path: Path) -> None:
     client = create_app(_workspace(tmp_path)).test_client()
     post = client.get("/api/posts/pwp").get_json()
     assert client.post("/api/validate", json=post).status_code == 200
+    assert client.post("/api/lint", json=post).status_code == 200
     assert client.post("/api/render?format=md", json=post).status_code == 200
     assert client.post("/api/compare", json={"posts": ["pwp", "gsh-worker"]}).status_code == 200
     cross = client.post("/api/validate", json=post, headers={"Origin": "http://evil.example"})
