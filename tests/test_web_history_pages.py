@@ -197,3 +197,9 @@ def test_conflict_shows_their_changes_and_keep_mine_saves_over_them(client: Flas
 def test_history_page_of_a_post_never_saved_here_says_so(client: FlaskClient) -> None:
     page = client.get("/posts/gsh-worker/history", base_url=ORIGIN).get_data(as_text=True)
     assert 'id="no-revisions"' in page and 'id="revisions"' not in page
+
+
+def test_post_counts_read_as_english(client: FlaskClient) -> None:
+    found = client.get("/posts?q=gsh", base_url=ORIGIN).get_data(as_text=True)
+    assert "1 of 2 posts matches “gsh”" in found
+    assert "2 posts." in client.get("/posts", base_url=ORIGIN).get_data(as_text=True)
