@@ -341,13 +341,14 @@ def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Rest
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(accounts, "HASH_COST", {"time_cost": 1, "memory_cost": 64, "parallelism": 1})
         accounts.add(root, "alice", "author", "correct horse battery")
+        accounts.add(root, "pat", "approver", "staple battery horse")
     server = Restartable(lambda: create_app(root))
     yield server, root
     server.stop()
 
 
-def log_in(page: Any, url: str, password: str = "correct horse battery") -> None:
-    page.get_by_label("User name").fill("alice")
+def log_in(page: Any, url: str, password: str = "correct horse battery", user: str = "alice") -> None:
+    page.get_by_label("User name").fill(user)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
@@ -410,3 +411,33 @@ def test_open_page_keeps_its_edits_when_the_login_ended(page: Any, team_server: 
     page.get_by_text("Saved posts/pwp.yaml.").wait_for()
     saved = load_file(root / "posts" / "pwp.yaml")[0]
     assert saved is not None and saved.data["title"] == "Psychological Wellbeing Practitioner (kept)"
+
+
+def test_review_and_approval_with_real_logins(page: Any, team_server: tuple[Restartable, Path]) -> None:
+    """The workflow as a team meets it: the author logs in and sends the post for review, logs out; the
+    approver logs in and approves it; the Posts page and the history say who did what."""
+    server, root = team_server
+    shutil.copy(ROOT / "examples" / "posts" / "gsh-worker.yaml", root / "posts" / "team-review.yaml")
+    page.goto(server.url + "/posts/team-review/history")
+    log_in(page, server.url)
+    page.wait_for_url(server.url + "/posts/team-review/history")
+    assert page.get_by_label("Approved (approved)").count() == 0  # an author cannot approve
+    page.get_by_label("In review (sent for review)").check()
+    page.get_by_role("button", name="Change status").click()
+    page.locator("#current-status").get_by_text("set by alice").wait_for()
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(server.url + "/login")
+    page.goto(server.url + "/posts/team-review/history")
+    log_in(page, server.url, "staple battery horse", "pat")
+    page.wait_for_url(server.url + "/posts/team-review/history")
+    assert page.locator("#who").inner_text() == "pat (approver)"
+    page.get_by_label("Approved (approved)").check()
+    page.get_by_role("button", name="Change status").click()
+    page.locator("#current-status").get_by_text("set by pat").wait_for()
+    assert axe_violations(page) == []
+    authors = page.locator("#revisions tbody tr td:nth-child(4)").all_inner_texts()
+    assert authors[:2] == ["pat", "alice"]
+    page.goto(server.url + "/posts?q=team-review")
+    row = page.locator("#posts-table tbody tr").first.inner_text()
+    assert "Approved" in row and "by pat" in row
+    page.get_by_role("button", name="Log out").click()
