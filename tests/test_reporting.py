@@ -28,7 +28,8 @@ def _codes_in_source() -> set[str]:
     found: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.keyword) and node.arg == "code" and isinstance(node.value, ast.Constant):
+            if (isinstance(node, ast.keyword) and node.arg == "code" and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):  # not an HTTP status: redirect(…, code=303)
                 found.add(node.value.value)
             elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
                   and any(isinstance(t, ast.Name) and t.id == "code" for t in node.targets)):
