@@ -233,6 +233,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers now (a worker killed mid-write leaves only a
     temporary file, which the caller removes)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         p.terminate()
@@ -242,6 +243,22 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         if p.is_alive():
             p.kill()
             p.join(1)
+    if manager is not None:
+        _forget_manager(manager)
+
+
+def _forget_manager(thread: threading.Thread) -> None:
+    """Take a stopped pool's manager thread off the list that concurrent.futures wakes at interpreter exit
+    (`shutdown` has already woken it, and the interpreter still joins it). Otherwise, on Python before
+    3.12, the exit handler may write to the wake-up pipe the finishing thread has just closed, and a
+    Ctrl-C ends with an 'OSError: Bad file descriptor' traceback (about once in twelve interrupts on a
+    loaded machine)."""
+    import concurrent.futures.process as futures_process
+
+    wakeups = getattr(futures_process, "_threads_wakeups", None)
+    if wakeups is not None:
+        wakeups.pop(thread, None)
+    thread.join(2)
 
 
 def _build_in_worker(post_path: Path, options: BuildOptions, fp: str) -> BuildResult:

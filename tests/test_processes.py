@@ -202,3 +202,21 @@ def test_post_named_like_the_cache_is_refused(tmp_path: Path, monkeypatch: pytes
     assert "  hint: rename the post file" in result.stderr.splitlines()
     assert sorted(json.loads((tmp_path / "out" / CACHE_FILE).read_text("utf-8"))) == ["fine"]
     assert (tmp_path / "out" / "fine.json").is_file()
+
+
+def test_a_stopped_pool_is_not_woken_again_at_exit() -> None:
+    """The exit handler of concurrent.futures (Python < 3.12) wakes every manager thread it knows; a
+    stopped pool's thread may have closed its pipe by then (a Ctrl-C ended with 'OSError: Bad file
+    descriptor' about once in twelve on a loaded machine). _stop takes the thread off that list."""
+    import concurrent.futures.process as futures_process
+    from concurrent.futures import ProcessPoolExecutor
+
+    from jdgen.build import _stop
+
+    pool = ProcessPoolExecutor(max_workers=1)
+    pool.submit(time.sleep, 5)
+    manager = pool._executor_manager_thread  # type: ignore[attr-defined]
+    assert manager in futures_process._threads_wakeups  # type: ignore[attr-defined]
+    _stop(pool)
+    assert manager not in futures_process._threads_wakeups  # type: ignore[attr-defined]
+    assert not manager.is_alive()
