@@ -122,6 +122,51 @@ def build_documents(folder: Path) -> list[Path]:
     return files
 
 
+#: Pages of `jdgen serve` the Nu checker reads (axe runs on them in tests/test_web_browser.py).
+WEB_PAGES = ("/", "/posts", "/posts?q=pwp&sort=status", "/library?q=risk", "/compose", "/compose?name=pwp",
+             "/compare?post=pwp&post=gsh-worker", "/training", "/import", "/posts/pwp/history",
+             "/posts/deleted", "/posts/pwp/duplicate", "/posts/pwp/delete")
+
+
+def web_pages(folder: Path) -> list[Path]:
+    """The composer's pages, each saved as an HTML file: a workspace of two examples, one post saved twice
+    so that it has a history (its History, revision and diff pages), and the login page of a workspace
+    with an account."""
+    import shutil
+
+    from jdgen import accounts
+    from jdgen.web import create_app
+
+    origin = "http://localhost"
+    workspace, team = folder / "workspace", folder / "team"
+    for ws in (workspace, team):
+        (ws / "posts").mkdir(parents=True)
+        for name in ("pwp", "gsh-worker"):
+            shutil.copy(EXAMPLES / f"{name}.yaml", ws / "posts")
+    client = create_app(workspace).test_client()
+    token = client.get("/api/session", base_url=origin).get_json()["csrf_token"]
+    headers = {"Origin": origin, "X-CSRF-Token": token}
+    data = client.get("/api/posts/pwp", base_url=origin).get_json()
+    for summary in ("A first change.", "A second change."):
+        etag = client.get("/api/posts/pwp", base_url=origin).headers["ETag"]
+        client.put("/api/posts/pwp", json={**data, "summary": summary}, base_url=origin,
+                   headers={**headers, "If-Match": etag})
+    revs = [h["rev"] for h in client.get("/api/posts/pwp/history", base_url=origin).get_json()["history"]]
+    urls = [*WEB_PAGES, f"/posts/pwp/history/{revs[0]}", f"/posts/pwp/diff?from={revs[1]}&to={revs[0]}"]
+    saved = []
+    for n, url in enumerate(urls):
+        response = client.get(url, base_url=origin)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        path = folder / f"page-{n:02d}.html"
+        path.write_bytes(response.get_data())
+        saved.append(path)
+    accounts.add(team, "alice", "author", "correct horse battery")
+    login = folder / f"page-{len(urls):02d}-login.html"
+    login.write_bytes(create_app(team).test_client().get("/login", base_url=origin).get_data())
+    return [*saved, login]
+
+
 @dataclass
 class Findings:
     vnu: dict[str, list[str]] = field(default_factory=dict)
@@ -256,9 +301,11 @@ def main() -> int:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
         files = build_documents(folder)
+        pages = web_pages(folder / "web")
         saved = folder / "form" / "saved.csv"
         saved.parent.mkdir()
-        findings = check(files, cache, (folder / "pwp-checklist.html", saved))
+        findings = check(files + pages, cache, (folder / "pwp-checklist.html", saved), files)
+        files += pages
         print(report(findings, files, folder, verbose=not args.quiet))
         refused = gap_accepts(saved, folder / "form") if saved.is_file() else "the form saved no CSV"
         print("checklist form → CSV → jdgen gap: " + ("accepted" if not refused else f"REFUSED\n{refused}"))

@@ -36,9 +36,12 @@ def test_every_html_document_passes_vnu_and_axe(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     sample = [f for f in files if f.parent != docs / "full" and f.parent != docs / "advert"]
     sample += [docs / "full" / "pwp.html", docs / "advert" / "pwp.html"]
-    findings = checker.check(files, checker.cache_dir(), (docs / "pwp-checklist.html", saved), sample)
+    # the composer's pages go to the Nu checker too (axe checks them in Chromium in test_web_browser.py)
+    pages = checker.web_pages(tmp_path / "web")
+    assert len(pages) == len(checker.WEB_PAGES) + 3
+    findings = checker.check(files + pages, checker.cache_dir(), (docs / "pwp-checklist.html", saved), sample)
     assert len(files) == (len(list(checker.EXAMPLES.glob('*.yaml'))) + 1) * len(checker.PROFILES) + 8
-    assert findings.total() == 0, checker.report(findings, files, tmp_path / "docs")
+    assert findings.total() == 0, checker.report(findings, files + pages, tmp_path)
     # the form filled in and saved in Chromium gives a CSV that gap reads without a complaint
     assert saved.read_text(encoding="utf-8").startswith("person,item,rating,comment,statement\nPat Example,C1,0,")
     assert checker.gap_accepts(saved, tmp_path / "form") == ""

@@ -65,7 +65,7 @@ def test_compose_lint_fragment_puts_findings_beside_fields(client: FlaskClient) 
     parsed = parse_html(html)
     text = " ".join(parsed.text)
     assert "Wording: 'young' suggests an age preference (exclusionary-wording)" in text
-    assert 'id="lint-f-summary" hx-swap-oob="true"' in html
+    assert 'id="lint-f-summary" data-hx-swap-oob="true"' in html
 
 
 def test_posts_page_shows_finding_counts(client: FlaskClient) -> None:

@@ -9,7 +9,7 @@
     document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = token; });
     var meta = document.querySelector("meta[name=csrf-token]");
     if (meta) { meta.setAttribute("content", token); }
-    document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRF-Token": token}));
+    document.body.setAttribute("data-hx-headers", JSON.stringify({"X-CSRF-Token": token}));
   }
   var asking = null;  /* one request at a time: two at once could each start a new session */
   /* No htmx retry while a form is being sent: htmx would send it to the clicked button's formaction. */
