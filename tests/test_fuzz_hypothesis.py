@@ -42,7 +42,7 @@ about: Northfield Mind runs talking therapies services.
 profile: jd
 """
 
-FUZZ = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 SCALARS = [".nan", ".inf", "-.inf", "1e309", "5.0e-324", "1" * 40, "-1", "0", "true", "null", "~", "[]", "{}",
