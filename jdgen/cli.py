@@ -386,12 +386,14 @@ def new_post(st: State, name: str, folder: Path, force: bool) -> None:
     Example:
       jdgen new post band5-pwp && jdgen build posts/band5-pwp.yaml
     """
-    from .output import safe_output_path, write_atomic
+    from .output import safe_output_path, windows_reserved, write_atomic
     from .starter import starter_post
 
     stem = name.removesuffix(".yaml")
     if not stem or "/" in stem or "\\" in stem or stem.startswith("."):
         raise click.BadParameter("give a plain file name such as band5-pwp", param_hint="NAME")
+    if windows_reserved(stem):
+        raise click.BadParameter(f"'{stem}' is a name Windows keeps for a device: choose another", param_hint="NAME")
     target = safe_output_path(folder, f"{stem}.yaml")
     if target.exists() and not force:
         raise click.UsageError(f"{display(target)} already exists (use --force to overwrite)")

@@ -15,6 +15,17 @@ from pathlib import Path
 
 from .errors import Diagnostic, JdgenError, display_path
 
+#: File stems Windows keeps for devices (whatever the extension): a post may not be named so, or its
+#: workspace could not be copied to a Windows machine.
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))})
+
+
+def windows_reserved(stem: str) -> bool:
+    """True for 'con', 'NUL', 'com1', … (Windows ignores case and any extension)."""
+    return stem.split(".", 1)[0].lower() in WINDOWS_RESERVED
+
+
 #: Our temporary files: `.NAME.XXXXXXXX.tmp` beside the target (tempfile.mkstemp's random part).
 _TEMP = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp", re.DOTALL)  # fullmatch: a name may hold "\n"
 #: Characters a temporary file's name keeps from its target's; others become "_", so a post named

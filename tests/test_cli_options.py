@@ -233,3 +233,17 @@ def test_missing_workspace_from_the_environment_is_a_usage_error(jdgen: Invoke) 
     result = jdgen("validate", env={"JDGEN_WORKSPACE": "/nonexistent/ws"})
     assert result.exit_code == 2
     assert "'/nonexistent/ws' does not exist" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["con", "NUL", "com1.yaml", "lpt9"])
+def test_new_post_refuses_a_name_windows_keeps_for_a_device(jdgen: Invoke, tmp_path: Path, name: str) -> None:
+    result = jdgen("new", "post", name, "-o", str(tmp_path / "n"))
+    assert result.exit_code == 2
+    assert "is a name Windows keeps for a device" in result.output
+    assert not (tmp_path / "n").exists()
+
+
+def test_an_imported_file_named_like_a_device_gets_a_post_name_windows_can_store() -> None:
+    from jdgen.importing.post import post_name
+
+    assert post_name("CON") == "CON-post" and post_name("aux 1") == "aux-1" and post_name("pwp") == "pwp"

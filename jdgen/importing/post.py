@@ -17,7 +17,11 @@ _ORDER = ("title", "organisation", "department", "grade", "salary", "hours_per_w
 
 def post_name(stem: str) -> str:
     """A post name (file stem) from a file's stem: letters, digits, '-' and '_', at most 80."""
+    from ..output import windows_reserved
+
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_")[:80]
+    if windows_reserved(name):  # 'con.docx' becomes a post Windows can store
+        name = f"{name}-post"
     return name or "imported"
 
 

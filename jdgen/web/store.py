@@ -12,14 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..output import write_atomic
+from ..output import windows_reserved, write_atomic
 from ..yamlio import load_file
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 MAX_DEPTH = 32
-#: Names Windows cannot give a file (whatever the extension), refused so a workspace can be copied there.
-WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
-                              *(f"lpt{i}" for i in range(10))})
 _write_lock = threading.Lock()
 
 
@@ -38,7 +35,7 @@ def check_name(name: str) -> str:
     if not NAME.match(name):
         raise StoreError(400, f"'{name[:80]}' is not a post name: use letters, digits, '-' and '_' "
                               "(at most 80), starting with a letter or digit")
-    if name.lower() in WINDOWS_RESERVED:
+    if windows_reserved(name):
         raise StoreError(400, f"'{name}' is a name Windows keeps for a device: choose another")
     return name
 
