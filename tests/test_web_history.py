@@ -5,13 +5,13 @@ is set per request with `identity.set_current_user`, as the login code does."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
+from test_web_pages import examples_workspace
 
 from jdgen.history import History, in_context, word_diff
 from jdgen.web import create_app
@@ -25,10 +25,7 @@ USERS = {"ann": Role.AUTHOR, "rita": Role.REVIEWER, "pat": Role.APPROVER, "quinn
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    (tmp_path / "posts").mkdir()
-    for name in ("pwp", "gsh-worker"):
-        shutil.copy(ROOT / "examples" / "posts" / f"{name}.yaml", tmp_path / "posts")
-    return tmp_path
+    return examples_workspace(tmp_path, ("pwp", "gsh-worker"))
 
 
 def app_with_users(workspace: Path) -> Flask:

@@ -5,12 +5,11 @@ Duplicate asking for the name, and the conflict view."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from test_web_pages import form_of
+from test_web_pages import examples_workspace, form_of, page_client, session_token
 
 from jdgen.web import create_app
 
@@ -39,22 +38,15 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    (tmp_path / "posts").mkdir()
-    for name in ("pwp", "gsh-worker"):
-        shutil.copy(ROOT / "examples" / "posts" / f"{name}.yaml", tmp_path / "posts")
-    return tmp_path
+    return examples_workspace(tmp_path, ("pwp", "gsh-worker"))
 
 
 @pytest.fixture
 def client(workspace: Path) -> FlaskClient:
-    c = create_app(workspace).test_client()
-    c.get("/", base_url=ORIGIN)
-    return c
+    return page_client(workspace)
 
 
-def token(client: FlaskClient) -> str:
-    found: str = client.get("/api/session", base_url=ORIGIN).get_json()["csrf_token"]
-    return found
+token = session_token
 
 
 def post_form(client: FlaskClient, url: str, data: object) -> object:

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from test_web_pages import ORIGIN, form_of
+from test_web_pages import ORIGIN, form_of, page_client, session_token
 
-from jdgen.web import create_app
 from jdgen.yamlio import load_file
 
 LABELLED = Path(__file__).parent / "fixtures" / "import" / "labelled"
@@ -24,14 +23,10 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(workspace: Path) -> FlaskClient:
-    c = create_app(workspace).test_client()
-    c.get("/", base_url=ORIGIN)
-    return c
+    return page_client(workspace)
 
 
-def _token(client: FlaskClient) -> str:
-    token: str = client.get("/api/session", base_url=ORIGIN).get_json()["csrf_token"]
-    return token
+_token = session_token
 
 
 def _upload(client: FlaskClient, path: Path) -> tuple[int, str]:

@@ -84,11 +84,29 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
-def client(workspace: Path) -> FlaskClient:
+def examples_workspace(folder: Path, names: tuple[str, ...]) -> Path:
+    """`folder` as a workspace whose posts/ holds copies of these bundled examples."""
+    (folder / "posts").mkdir()
+    for name in names:
+        shutil.copy(ROOT / "examples" / "posts" / f"{name}.yaml", folder / "posts")
+    return folder
+
+
+def page_client(workspace: Path) -> FlaskClient:
+    """A test client of the composer on `workspace`, its session started by reading the home page."""
     c = create_app(workspace).test_client()
     c.get("/", base_url=ORIGIN)
     return c
+
+
+def session_token(client: FlaskClient) -> str:
+    found: str = client.get("/api/session", base_url=ORIGIN).get_json()["csrf_token"]
+    return found
+
+
+@pytest.fixture
+def client(workspace: Path) -> FlaskClient:
+    return page_client(workspace)
 
 
 @pytest.mark.parametrize("url", ["/", "/posts", "/library", "/library?q=risk", "/compose", "/compose?name=pwp",
