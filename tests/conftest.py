@@ -3,10 +3,12 @@ parsers for the documents `jdgen build` writes (import them with `from conftest 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -95,6 +97,14 @@ class _Collector(HTMLParser):
         self.parsed.text.append(data)
         for _, parts in self.open:
             parts.append(data)
+
+
+def build_json(jdgen: Invoke, post: Path, out: Path) -> dict[str, Any]:
+    """`jdgen build POST -f json` into `out`, which must succeed; the post's JSON document."""
+    result = jdgen("build", str(post), "-o", str(out), "-f", "json", "-q")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads((out / f"{post.stem}.json").read_text("utf-8"))
+    return data
 
 
 def parse_html(text: str) -> ParsedHtml:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import Result
+from conftest import build_json
 
 from jdgen.ksf import OutlineRow, Override, band_of, foundation_for, is_training_post, ksf_outline
 from jdgen.library import load_library
@@ -97,16 +98,9 @@ def test_override_sets_level_and_reason(library: Library) -> None:
     assert (by_dim["Core4"].foundation, by_dim["Core4"].level) == (3, 3)
 
 
-def _outline(jdgen: Invoke, post: Path, out: Path) -> dict[str, Any]:
-    result = jdgen("build", str(post), "-o", str(out), "-f", "json", "-q")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads((out / f"{post.stem}.json").read_text("utf-8"))
-    return data
-
-
 def test_trainee_and_qualified_pwp_outlines_differ(jdgen: Invoke, tmp_path: Path) -> None:
-    trainee = _outline(jdgen, EXAMPLES / "pwp-trainee.yaml", tmp_path)
-    qualified = _outline(jdgen, EXAMPLES / "pwp.yaml", tmp_path)
+    trainee = build_json(jdgen, EXAMPLES / "pwp-trainee.yaml", tmp_path)
+    qualified = build_json(jdgen, EXAMPLES / "pwp.yaml", tmp_path)
     assert trainee["training_post"] and not qualified["training_post"]
     t = {r["dimension"]: (r["foundation"], r["level"]) for r in trainee["ksf_outline"]}
     q = {r["dimension"]: (r["foundation"], r["level"]) for r in qualified["ksf_outline"]}

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import Result
+from conftest import build_json
 
 from jdgen.assessments import check_complete, read_assessments
 from jdgen.errors import Collector
@@ -53,13 +54,6 @@ def _post(tmp_path: Path, text: str, name: str = "post") -> Path:
     return path
 
 
-def _build_json(jdgen: Invoke, post: Path, out: Path) -> dict[str, Any]:
-    result = jdgen("build", str(post), "-o", str(out), "-f", "json", "-q")
-    assert result.exit_code == 0, result.output
-    data: dict[str, Any] = json.loads((out / f"{post.stem}.json").read_text("utf-8"))
-    return data
-
-
 # --- posts.py: KSF overrides and hours ------------------------------------------------------------
 
 
@@ -69,7 +63,7 @@ def test_a_foundation_level_equal_to_the_level_is_accepted(jdgen: Invoke, tmp_pa
     same = _post(tmp_path, POST + "ksf:\n  HWB6: {level: 3, foundation: 3, reason: Leads assessment.}\n")
     result = jdgen("validate", str(same))
     assert result.exit_code == 0 and result.stderr == "", result.stderr
-    data = _build_json(jdgen, same, tmp_path / "out")
+    data = build_json(jdgen, same, tmp_path / "out")
     row = next(r for r in data["ksf_outline"] if r["dimension"] == "HWB6")
     assert (row["foundation"], row["level"]) == (3, 3)
     above = _post(tmp_path, POST + "ksf:\n  HWB6: {level: 3, foundation: 4, reason: Leads assessment.}\n")
@@ -89,7 +83,7 @@ def test_fte_is_hours_over_full_time_capped_at_one(hours: str, fte: float, emplo
     """Kills posts.py 'FTE no longer capped at 1' (40 of 37.5 hours is 1.0 FTE, not 1.07) and
     `hours >= full_time_hours` → `>` (37.5 hours is full time)."""
     post = _post(tmp_path, POST.replace("hours_per_week: 37.5", f"hours_per_week: {hours}"))
-    terms = _build_json(jdgen, post, tmp_path / "out")["terms"]
+    terms = build_json(jdgen, post, tmp_path / "out")["terms"]
     assert (terms["fte"], terms["employment_type"], terms["hours_text"]) == (fte, employment, text)
 
 
