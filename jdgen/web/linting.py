@@ -4,6 +4,8 @@ finding count for the Posts page."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, render_template
@@ -37,18 +39,23 @@ def record(f: Finding) -> dict[str, Any]:
 
 
 def lint_counts() -> dict[str, int]:
-    """Each saved post's number of findings, worked out again only when a post or the workspace changed."""
-    from ..lint.run import lint_file, linter
+    """Each saved post's number of findings, each worked out again only when its file or the workspace
+    changed (a save relints that post, not all of them)."""
+    from ..lint.run import Linter, lint_file, linter
 
     ws = _state()
     loaded = ws.loaded()
+    made: list[Linter] = []
 
-    def count() -> dict[str, int]:
-        lint = linter(loaded)
-        return {path.stem: len(lint_file(path, lint)[0]) for path in ws.post_files()}
+    def count(path: Path) -> int:
+        if not made:
+            made.append(linter(loaded))
+        return len(lint_file(path, made[0])[0])
 
-    counted: dict[str, int] = ws.memo("lint-counts", (loaded.fingerprint, ws.posts_stamp()), count)
-    return counted
+    today = dt.date.today()  # a closing date passes at midnight: counts of another day are not reused
+    return {path.stem: ws.memo(f"lint-count:{path.name}", (loaded.fingerprint, today, ws.file_stamp(path)),
+                               lambda path=path: count(path))
+            for path in ws.post_files()}
 
 
 @lint_pages.app_context_processor

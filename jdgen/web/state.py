@@ -81,12 +81,16 @@ class WorkspaceState:
     def posts_stamp(self) -> Stamp:
         return _stamp(self.post_files())
 
+    def file_stamp(self, path: Path) -> Stamp:
+        """The identity of one post file (name, modification time, size)."""
+        return _stamp([path])
+
     def post_states(self) -> list[PostState]:
         """Every post of the workspace with its state, each re-checked only when its file changed."""
         loaded = self.loaded()
         states = []
         for path in self.post_files():
-            stamp = _stamp([path])
+            stamp = self.file_stamp(path)
             cached = self._posts.get(path.name)
             if cached is None or cached[0] != stamp:
                 cached = (stamp, _check_file(path, loaded))
