@@ -62,6 +62,8 @@ def test_upload_review_change_and_save(client: FlaskClient, workspace: Path) -> 
     assert duties["local"] == [{"heading": "People", "items": ["Lead recruitment to vacant posts."]}]
     composed = client.get(saved.headers["Location"], base_url=ORIGIN)
     assert composed.status_code == 200 and "Imported team-leader.md" in composed.get_data(as_text=True)
+    history = client.get("/api/posts/team-leader/history", base_url=ORIGIN).get_json()["history"]
+    assert history[0]["message"].startswith("Import team-leader from team-leader.md")  # a revision, as a save is
 
 
 def test_save_refuses_an_unknown_item_and_an_existing_post(client: FlaskClient, workspace: Path) -> None:

@@ -27,13 +27,14 @@ def state() -> WorkspaceState:
     return found
 
 
-def _body() -> Any:
+def json_body(missing: str = "the request body must be JSON (Content-Type: application/json)") -> Any:
+    """The request's JSON, refused with 400 (`missing` when there is none) when absent or nested too deep."""
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # the JSON parser's own limit, far past MAX_DEPTH
         abort(400, description=f"the request body is nested more than {MAX_DEPTH} levels deep")
     if data is None:
-        abort(400, description="the request body must be JSON (Content-Type: application/json)")
+        abort(400, description=missing)
     if depth(data) > MAX_DEPTH:
         abort(400, description=f"the request body is nested more than {MAX_DEPTH} levels deep")
     return data
@@ -41,7 +42,7 @@ def _body() -> Any:
 
 def _post_body() -> tuple[Any, str]:
     """The post of a validate/render request: the body itself, or {"post": …, "name": …}."""
-    data = _body()
+    data = json_body()
     name = "post"
     if isinstance(data, dict) and isinstance(data.get("post"), dict):
         name = check_name(str(data.get("name") or name))
@@ -119,7 +120,7 @@ def get_post(name: str) -> Response:
 @api.put("/posts/<name>")
 def put_post(name: str) -> Response:
     check_name(name)
-    data = _body()
+    data = json_body()
     ws = state()
     if not isinstance(data, dict):
         abort(400, description="a post must be a JSON object of keys (title, grade, …)")
@@ -187,7 +188,7 @@ def render() -> Response:
 
 @api.post("/compare")
 def compare() -> Response:
-    data = _body()
+    data = json_body()
     names = data.get("posts") if isinstance(data, dict) else data
     if not isinstance(names, list) or len(names) < 2 or not all(isinstance(n, str) for n in names):
         abort(400, description='send {"posts": [NAME, NAME, …]} with at least two post names')

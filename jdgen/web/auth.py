@@ -202,10 +202,13 @@ def session_get() -> Response:
 
 @auth.post("/api/session")
 def session_post() -> Response:
-    data = request.get_json(silent=True)
+    from .api import json_body
+
+    wanted = 'send {"user": NAME, "password": PASSWORD} as JSON'
+    data = json_body(wanted)
     if not isinstance(data, dict) or not isinstance(data.get("user"), str) or not isinstance(
             data.get("password"), str):
-        abort(400, description='send {"user": NAME, "password": PASSWORD} as JSON')
+        abort(400, description=wanted)
     if settings().proxy_header is not None:
         abort(400, description="this server's login proxy logs people in")
     if not settings().accounts():

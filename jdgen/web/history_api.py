@@ -20,7 +20,9 @@ def _root() -> Any:
 
 
 def _json() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    from .api import json_body
+
+    data = json_body()
     if not isinstance(data, dict):
         abort(400, description="the request body must be a JSON object (Content-Type: application/json)")
     return data

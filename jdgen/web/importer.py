@@ -16,6 +16,7 @@ from ..importing.model import Candidate, Duty, DutyMatch, ImportedDocument, Impo
 from ..importing.post import post_data
 from ..importing.readers import SUFFIXES
 from ..model import Library
+from .revisions import saving
 from .store import StoreError, check_name, save_post
 
 importer = Blueprint("importer", __name__)
@@ -139,7 +140,9 @@ def import_save() -> Response | BaseResponse:
         return _review(result, library, 400, "; ".join(wrong), name, chosen)
     try:
         check_name(name)
-        save_post(_state().posts_dir, name, post_data(doc, matches, library), None)
+        ws = _state()
+        save_post(ws.posts_dir, name, post_data(doc, matches, library), None,
+                  saving(ws.root, name, f"Import {name} from {doc.source}"))
     except StoreError as exc:
         message = exc.message + (": choose another name" if exc.status == 428 else "")
         return _review(result, library, exc.status if exc.status != 428 else 409, message, name, chosen)
